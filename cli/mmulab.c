@@ -1,0 +1,330 @@
+/*
+ * mmulab.c — the command line (docs/cli.md). `mmulab run` builds the MMU
+ * from a preset/config/overrides, runs a workload through it and prints the
+ * report as a table, JSON or CSV. Exit codes: 0 success, 1 the run failed,
+ * 2 bad command line or config.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmulab/mmu.h"
+#include "workload.h"
+
+#define EXIT_RUN_FAILED 1
+#define EXIT_USAGE 2
+#define MAX_SETS 256
+
+typedef struct {
+    const char *preset, *config_file, *out_file;
+    const char *sets[MAX_SETS];
+    size_t n_sets;
+    workload_params wl;
+    bool json, csv, quiet;
+} run_options;
+
+static void usage_run(FILE *f)
+{
+    fprintf(f,
+            "usage: mmulab run [--preset NAME | --config FILE] [--set KEY=VALUE]...\n"
+            "                  [--workload NAME] [--requests N] [--footprint BYTES] [--seed N]\n"
+            "                  [--json | --csv] [--out FILE]\n"
+            "\n"
+            "Runs a workload through the MMU model and prints the report.\n"
+            "  --preset NAME      start from a compiled-in preset (mmulab presets lists them)\n"
+            "  --config FILE      a JSON config (docs/config.md); may name a preset in \"extends\"\n"
+            "  --set KEY=VALUE    override one key, e.g. --set l2tlb.entries=2048 (repeatable)\n"
+            "  --workload NAME    mixed (default), random, sequential, l1hit\n"
+            "  --requests N       number of requests (default 1000000)\n"
+            "  --footprint BYTES  data footprint of random/sequential (suffixes K, M, G)\n"
+            "  --seed N           workload seed (default 1)\n"
+            "  --json / --csv     machine-readable report on stdout instead of the table\n"
+            "  --out FILE         also write the JSON report to FILE (atomically)\n"
+            "exit status: 0 success, 1 run failed, 2 bad command line or config\n");
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: mmulab COMMAND [ARGS]\n"
+            "commands:\n"
+            "  run       run a workload through the MMU model and report (mmulab run --help)\n"
+            "  presets   list the compiled-in configuration presets\n"
+            "  config    print the effective configuration as JSON (same options as run)\n"
+            "  help      this text\n");
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || end == s || *s == '-')
+        return false;
+    uint64_t mult = 1;
+    if (*end == 'K' || *end == 'k')
+        mult = 1ull << 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        mult = 1ull << 20, end++;
+    else if (*end == 'G' || *end == 'g')
+        mult = 1ull << 30, end++;
+    if (*end)
+        return false;
+    *out = (uint64_t)v * mult;
+    return true;
+}
+
+static int parse_run(int argc, char **argv, run_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->wl.name = "mixed";
+    o->wl.requests = 1000000;
+    o->wl.seed = 1;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        bool takes = true;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage_run(stdout);
+            exit(0);
+        } else if (!strcmp(a, "--json")) {
+            o->json = true, takes = false;
+        } else if (!strcmp(a, "--csv")) {
+            o->csv = true, takes = false;
+        } else if (!v) {
+            fprintf(stderr, "mmulab run: %s needs a value (or is unknown); see --help\n", a);
+            return EXIT_USAGE;
+        } else if (!strcmp(a, "--preset")) {
+            o->preset = v;
+        } else if (!strcmp(a, "--config")) {
+            o->config_file = v;
+        } else if (!strcmp(a, "--set")) {
+            if (o->n_sets == MAX_SETS) {
+                fprintf(stderr, "mmulab run: more than %d --set options\n", MAX_SETS);
+                return EXIT_USAGE;
+            }
+            o->sets[o->n_sets++] = v;
+        } else if (!strcmp(a, "--workload")) {
+            o->wl.name = v;
+        } else if (!strcmp(a, "--out")) {
+            o->out_file = v;
+        } else if (!strcmp(a, "--requests") || !strcmp(a, "--footprint") || !strcmp(a, "--seed")) {
+            uint64_t n;
+            if (!parse_u64(v, &n)) {
+                fprintf(stderr, "mmulab run: %s: \"%s\" is not a non-negative number\n", a, v);
+                return EXIT_USAGE;
+            }
+            if (a[2] == 'r')
+                o->wl.requests = n;
+            else if (a[2] == 'f')
+                o->wl.footprint = n;
+            else
+                o->wl.seed = n;
+        } else {
+            fprintf(stderr, "mmulab run: unknown option %s; see --help\n", a);
+            return EXIT_USAGE;
+        }
+        if (takes)
+            i++;
+    }
+    if (o->json && o->csv) {
+        fprintf(stderr, "mmulab run: --json and --csv exclude each other\n");
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int write_atomically(const char *path, const char *text)
+{
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return -1;
+    snprintf(tmp, n, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    int rc = -1;
+    if (f) {
+        bool ok = fputs(text, f) >= 0;
+        ok = (fclose(f) == 0) && ok;
+        if (ok && rename(tmp, path) == 0)
+            rc = 0;
+        else
+            remove(tmp);
+    }
+    free(tmp);
+    return rc;
+}
+
+static double pct(uint64_t num, uint64_t den)
+{
+    return den ? 100.0 * (double)num / (double)den : 0.0;
+}
+
+static void print_table(const mmu *m, const char *what)
+{
+    const mmu_config *cfg = mmu_get_config(m);
+    const mmu_stats *s = mmu_get_stats(m);
+    uint64_t total = s->requests[0] + s->requests[1] + s->requests[2];
+    printf("mmulab run: config %s (%s), workload %s\n", cfg->name, pt_format_get(cfg->format)->name,
+           what);
+    printf("requests: %llu (ifetch %llu, load %llu, store %llu)\n\n", (unsigned long long)total,
+           (unsigned long long)s->requests[0], (unsigned long long)s->requests[1],
+           (unsigned long long)s->requests[2]);
+    printf("%-10s %-7s %12s %12s %12s %9s\n", "tlb", "access", "accesses", "hits", "misses",
+           "miss%");
+    for (unsigned i = 0; i < cfg->n_tlbs; i++) {
+        const mmu_tlb_stats *t = &s->tlb[i];
+        for (unsigned a = 0; a < MM_ACCESS_COUNT; a++) {
+            if (!t->accesses[a])
+                continue;
+            printf("%-10s %-7s %12llu %12llu %12llu %8.3f%%\n", cfg->tlbs[i].name,
+                   mm_access_name((mm_access)a), (unsigned long long)t->accesses[a],
+                   (unsigned long long)t->hits[a], (unsigned long long)t->misses[a],
+                   pct(t->misses[a], t->accesses[a]));
+        }
+    }
+    printf("\nwalks: %llu (+%llu merged into a walk under way), PTE reads/walk %.3f, "
+           "A/D writes %llu\n",
+           (unsigned long long)s->walks, (unsigned long long)s->walks_merged,
+           s->walks ? (double)s->pte_reads / (double)s->walks : 0.0,
+           (unsigned long long)s->pte_writes);
+    printf("walk latency (cycles): mean %.1f  p50 %llu  p90 %llu  p99 %llu  max %llu\n",
+           s->walks ? (double)(s->walk_cycles + s->walk_queue_cycles) / (double)s->walks : 0.0,
+           (unsigned long long)mmu_walk_latency_percentile(m, 50),
+           (unsigned long long)mmu_walk_latency_percentile(m, 90),
+           (unsigned long long)mmu_walk_latency_percentile(m, 99),
+           (unsigned long long)mmu_walk_latency_percentile(m, 100));
+    static const char *const designs[] = {"none", "split", "unified", "pte"};
+    printf("walk cache (%s):", designs[cfg->pwc.geom.design]);
+    bool any = false;
+    for (unsigned l = 1; l < MM_MAX_LEVELS; l++) {
+        uint64_t lookups = cfg->pwc.geom.design == PWC_SPLIT ? s->pwc_lookups[l] : s->pwc_lookups[0];
+        if (!lookups || (cfg->pwc.geom.design == PWC_SPLIT && !cfg->pwc.geom.level[l].entries))
+            continue;
+        printf("  level %u %.1f%% (%llu hits)", l, pct(s->pwc_hits[l], lookups),
+               (unsigned long long)s->pwc_hits[l]);
+        any = true;
+    }
+    printf("%s\n", any ? "" : "  no lookups");
+    printf("faults:");
+    uint64_t faults = 0;
+    for (unsigned f = 1; f < MM_FAULT_COUNT; f++)
+        if (s->faults[f]) {
+            printf("  %s %llu", mm_fault_name((mm_fault)f), (unsigned long long)s->faults[f]);
+            faults += s->faults[f];
+        }
+    printf("%s\n", faults ? "" : "  none");
+    printf("translation cycles: %llu total, %.3f per request; request port stalled %llu cycles\n",
+           (unsigned long long)s->translation_cycles,
+           total ? (double)s->translation_cycles / (double)total : 0.0,
+           (unsigned long long)s->walker_stall_cycles);
+}
+
+static void print_csv(const mmu *m)
+{
+    const mmu_config *cfg = mmu_get_config(m);
+    const mmu_stats *s = mmu_get_stats(m);
+    printf("structure,access,accesses,hits,misses,miss_rate\n");
+    for (unsigned i = 0; i < cfg->n_tlbs; i++)
+        for (unsigned a = 0; a < MM_ACCESS_COUNT; a++) {
+            const mmu_tlb_stats *t = &s->tlb[i];
+            printf("%s,%s,%llu,%llu,%llu,%.6f\n", cfg->tlbs[i].name, mm_access_name((mm_access)a),
+                   (unsigned long long)t->accesses[a], (unsigned long long)t->hits[a],
+                   (unsigned long long)t->misses[a],
+                   t->accesses[a] ? (double)t->misses[a] / (double)t->accesses[a] : 0.0);
+        }
+    printf("walks,all,%llu,%llu,%llu,%.6f\n", (unsigned long long)s->walks,
+           (unsigned long long)s->walks_merged, (unsigned long long)s->pte_reads,
+           s->walks ? (double)s->pte_reads / (double)s->walks : 0.0);
+}
+
+static int cmd_run(int argc, char **argv, bool config_only)
+{
+    run_options o;
+    int rc = parse_run(argc, argv, &o);
+    if (rc)
+        return rc;
+    mm_error err = {0};
+    mmu_config cfg;
+    if (cfg_load(o.preset, o.config_file, o.sets, o.n_sets, &cfg, &err)) {
+        fprintf(stderr, "mmulab: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    if (config_only) {
+        char *json = cfg_to_json(&cfg);
+        if (!json)
+            return EXIT_RUN_FAILED;
+        fputs(json, stdout);
+        free(json);
+        return 0;
+    }
+    pmem *mem = pmem_create(&cfg.mem, &err);
+    mmu *m = mem ? mmu_create(&cfg, mem, &err) : NULL;
+    workload *w = m ? workload_create(&o.wl, m, mem, &err) : NULL;
+    if (!w) {
+        fprintf(stderr, "mmulab: %s\n", err.msg);
+        mmu_destroy(m);
+        pmem_destroy(mem);
+        return err.code == MM_ERR_CONFIG || err.code == MM_ERR_INVALID ? EXIT_USAGE
+                                                                       : EXIT_RUN_FAILED;
+    }
+    mmu_request req;
+    rc = 0;
+    while (workload_next(w, &req)) {
+        if (mmu_issue(m, &req, &err)) {
+            fprintf(stderr, "mmulab: %s\n", err.msg);
+            rc = EXIT_RUN_FAILED;
+            break;
+        }
+    }
+    mmu_drain(m);
+    if (!rc) {
+        char *json = mmu_report_json(m);
+        if (!json) {
+            fprintf(stderr, "mmulab: out of memory building the report\n");
+            rc = EXIT_RUN_FAILED;
+        } else {
+            if (o.out_file && write_atomically(o.out_file, json)) {
+                fprintf(stderr, "mmulab: cannot write %s: %s\n", o.out_file, strerror(errno));
+                rc = EXIT_RUN_FAILED;
+            }
+            if (o.json)
+                fputs(json, stdout);
+            else if (o.csv)
+                print_csv(m);
+            else
+                print_table(m, workload_describe(w));
+            free(json);
+        }
+    }
+    workload_destroy(w);
+    mmu_destroy(m);
+    pmem_destroy(mem);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 2, argv + 2, false);
+    if (!strcmp(cmd, "config"))
+        return cmd_run(argc - 2, argv + 2, true);
+    if (!strcmp(cmd, "presets")) {
+        for (const char *const *p = cfg_preset_names(); *p; p++)
+            printf("%s\n", *p);
+        return 0;
+    }
+    if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    fprintf(stderr, "mmulab: unknown command \"%s\"\n", cmd);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,12 @@
+# Script mode: writes OUT, a C file defining cfg_presets[] = {name, json}.
+set(body "/* generated from configs/presets/*.json by cmake/embed_presets_run.cmake */\n")
+string(APPEND body "#include \"config/presets.h\"\n\nconst cfg_preset cfg_presets[] = {\n")
+foreach(f ${FILES})
+  get_filename_component(name ${f} NAME_WE)
+  file(READ ${f} hex HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," bytes "${hex}")
+  string(APPEND body "    {\"${name}\", (const char[]){${bytes} 0}},\n")
+endforeach()
+string(APPEND body "    {0, 0}\n};\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(RENAME ${OUT}.tmp ${OUT})

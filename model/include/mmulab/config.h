@@ -1,0 +1,93 @@
+/*
+ * config.h — the one configuration schema of the model (docs/config.md):
+ * JSON documents, named presets (configs/presets/*.json, compiled in),
+ * and dotted-path overrides (`--set l2tlb.entries=2048`). Everything that
+ * reads a config — model, RTL parameter generator, harness — goes through
+ * cfg_load, so there is no second copy of the rules.
+ */
+#ifndef MMULAB_CONFIG_H
+#define MMULAB_CONFIG_H
+
+#include "mmulab/common.h"
+#include "mmulab/memlat.h"
+#include "mmulab/pmem.h"
+#include "mmulab/pt.h"
+#include "mmulab/pwc.h"
+#include "mmulab/tlb.h"
+#include "mmulab/walk.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CFG_MAX_TLBS 8
+#define CFG_NAME_LEN 32
+
+typedef enum {
+    CFG_NON_INCLUSIVE = 0, /* fills go to every level; evictions are independent */
+    CFG_INCLUSIVE = 1,     /* evicting from this level back-invalidates the levels above */
+    CFG_EXCLUSIVE = 2      /* walks fill the levels above only; their victims move here;
+                              a hit here moves the entry up */
+} cfg_inclusion;
+
+typedef struct {
+    char name[CFG_NAME_LEN];   /* the JSON key, e.g. "l1dtlb" */
+    unsigned level;            /* 1 = looked up first */
+    uint32_t serves;           /* bit (1 << mm_access) per access type served */
+    uint32_t latency;          /* hit latency in cycles, >= 1 */
+    cfg_inclusion inclusion;   /* relation to the levels above it */
+    tlb_config tlb;            /* tlb.name points at name[] above after cfg_load */
+} cfg_tlb;
+
+typedef struct {
+    pwc_config geom;
+    /* lookup latency in cycles: split per level (latency[L]), unified and
+     * pte designs use latency[0] */
+    uint32_t latency[MM_MAX_LEVELS];
+} cfg_pwc;
+
+typedef struct {
+    unsigned count;         /* walks in flight at once, 1..16 */
+    unsigned queue;         /* walks waiting for a walker, 0..64 */
+    uint32_t step_cycles;   /* fixed cost added to every PTE access */
+    uint32_t fill_cycles;   /* from the last PTE access to the response */
+    bool merge;             /* a miss on a page already being walked joins that walk */
+} cfg_walker;
+
+typedef struct {
+    char name[64];          /* preset or file the config came from */
+    pt_format format;
+    walk_ad_mode ad;
+    unsigned pa_bits;       /* MAXPHYADDR for x86 reserved-bit checks */
+    bool nxe, wp, smep, smap, sum, mxr, svnapot, svpbmt;
+    pmem_config mem;
+    unsigned n_tlbs;
+    cfg_tlb tlbs[CFG_MAX_TLBS];
+    cfg_pwc pwc;
+    cfg_walker walker;
+    memlat_config memlat;
+    uint64_t seed;
+} mmu_config;
+
+/* Names of the compiled-in presets, NULL-terminated. */
+const char *const *cfg_preset_names(void);
+
+/* Builds a config: start from preset (or the file's "extends" preset, or
+ * the "skylake" preset when neither is given), overlay the JSON file if
+ * file is non-NULL, then apply each "key.path=value" in sets (value is
+ * parsed as JSON, else taken as a string), then validate. Every error is
+ * one line naming the key (and the file). */
+int cfg_load(const char *preset, const char *file, const char *const *sets, size_t n_sets,
+             mmu_config *out, mm_error *err);
+
+/* Canonical JSON of the effective config (keys in schema order), for
+ * reports; caller frees with free(). Byte-identical for equal configs. */
+char *cfg_to_json(const mmu_config *cfg);
+
+/* Index of the TLB named name, or -1. */
+int cfg_find_tlb(const mmu_config *cfg, const char *name);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

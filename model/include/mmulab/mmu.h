@@ -1,0 +1,137 @@
+/*
+ * mmu.h — the whole MMU: TLB hierarchy, page-walk cache, walkers and the
+ * timing engine (docs/timing.md). Requests go in with their issue cycle
+ * in non-decreasing order; responses come out through a callback, each
+ * with its completion cycle. Time only moves forward: the engine runs
+ * every internal event (walk start, walk completion, fill) due before a
+ * request's cycle when that request is issued, and mmu_drain runs the rest.
+ */
+#ifndef MMULAB_MMU_H
+#define MMULAB_MMU_H
+
+#include "mmulab/common.h"
+#include "mmulab/config.h"
+#include "mmulab/pmem.h"
+#include "mmulab/walk.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    uint64_t id;      /* caller's tag, echoed in the response */
+    uint64_t cycle;   /* issue cycle; non-decreasing across calls */
+    uint64_t va;
+    uint16_t asid;
+    uint8_t access;   /* mm_access */
+    uint8_t priv;     /* mm_priv */
+} mmu_request;
+
+#define MMU_HIT_WALK 0xffu /* response.hit: translated by a page walk */
+
+typedef struct {
+    uint64_t id;
+    uint64_t va;
+    uint64_t pa;              /* valid when fault == MM_FAULT_NONE */
+    uint64_t issue_cycle;
+    uint64_t completion_cycle;
+    uint16_t asid;
+    uint8_t access;
+    uint8_t fault;            /* mm_fault */
+    uint8_t level;            /* page size of the translation */
+    uint8_t hit;              /* index of the TLB that hit (config order) or MMU_HIT_WALK */
+    uint8_t pwc_level;        /* level of the walk-cache entry the walk started from; 0: none */
+    uint8_t pte_reads;        /* PTE reads the walk sent to memory (walk-cache hits excluded) */
+    uint8_t pte_writes;       /* A/D updates the walk wrote */
+    uint8_t merged;           /* 1: joined a walk already under way for the same page */
+} mmu_response;
+
+typedef void (*mmu_response_fn)(void *opaque, const mmu_response *resp);
+
+typedef enum {
+    MMU_FLUSH_ALL = 0,           /* every TLB and walk-cache entry, global too */
+    MMU_FLUSH_ASID = 1,          /* non-global entries of asid, TLBs and walk caches */
+    MMU_FLUSH_VA = 2,            /* entries covering va in every asid, global too */
+    MMU_FLUSH_ASID_VA = 3,       /* non-global entries of asid covering va */
+    MMU_FLUSH_X86_INVLPG = 4,    /* va in asid + global entries for va; all walk-cache entries of asid */
+    MMU_FLUSH_X86_CR3 = 5,       /* CR3 write (cr3 field); no-flush bit 63 keeps everything */
+    MMU_FLUSH_X86_INVPCID = 6,   /* invpcid_type 0..3 with asid/va */
+    MMU_FLUSH_RV_SFENCE_VMA = 7  /* has_va (rs1 != x0), has_asid (rs2 != x0) */
+} mmu_flush_kind;
+
+typedef struct {
+    mmu_flush_kind kind;
+    uint64_t cycle;
+    uint16_t asid;
+    uint64_t va;
+    uint64_t cr3;            /* MMU_FLUSH_X86_CR3: new CR3 (base | PCID | no-flush bit) */
+    uint8_t invpcid_type;    /* 0 address, 1 single context, 2 all incl. global, 3 all but global */
+    bool has_va, has_asid;   /* SFENCE.VMA operands */
+} mmu_flush;
+
+typedef struct {
+    uint64_t accesses[MM_ACCESS_COUNT];
+    uint64_t hits[MM_ACCESS_COUNT];
+    uint64_t misses[MM_ACCESS_COUNT];
+    uint64_t evictions;
+} mmu_tlb_stats;
+
+typedef struct {
+    uint64_t requests[MM_ACCESS_COUNT];
+    mmu_tlb_stats tlb[CFG_MAX_TLBS];
+    uint64_t walks;                 /* walks performed */
+    uint64_t walks_merged;          /* misses that joined a walk under way */
+    uint64_t walks_by_access[MM_ACCESS_COUNT];
+    uint64_t pte_reads;             /* from memory */
+    uint64_t pte_writes;            /* A/D updates */
+    uint64_t pte_reads_hist[MM_MAX_LEVELS + 1]; /* walks by number of memory PTE reads */
+    uint64_t pwc_lookups[MM_MAX_LEVELS]; /* per level for split; [0] otherwise */
+    uint64_t pwc_hits[MM_MAX_LEVELS];    /* by level of the entry that hit */
+    uint64_t pwc_pte_lookups, pwc_pte_hits; /* page-table cache probes */
+    uint64_t faults[MM_FAULT_COUNT];
+    uint64_t flushes;
+    uint64_t fills_dropped;         /* fills cancelled by a flush during the walk */
+    uint64_t translation_cycles;    /* sum over requests of completion - issue */
+    uint64_t walk_cycles;           /* sum over walks of (completion - walk start) */
+    uint64_t walk_queue_cycles;     /* sum over walks of (start - ready to walk) */
+    uint64_t walker_stall_cycles;   /* cycles misses waited for a free queue slot */
+    uint64_t last_completion_cycle;
+} mmu_stats;
+
+typedef struct mmu mmu;
+
+/* The MMU uses mem for page tables (it does not own it). */
+mmu *mmu_create(const mmu_config *cfg, pmem *mem, mm_error *err);
+void mmu_destroy(mmu *m);
+void mmu_set_response_fn(mmu *m, mmu_response_fn fn, void *opaque);
+
+/* Registers (or replaces) the translation context of ctx->asid. */
+int mmu_set_context(mmu *m, const walk_ctx *ctx, mm_error *err);
+/* The defaults of the config applied to a context for root_pa/asid. */
+void mmu_context_defaults(const mmu *m, walk_ctx *ctx, uint64_t root_pa, uint16_t asid);
+
+/* Issues one request. MM_ERR_INVALID for a cycle earlier than the last
+ * one issued, an unknown asid or a bad access type. */
+int mmu_issue(mmu *m, const mmu_request *req, mm_error *err);
+/* Applies a flush at flush->cycle (same ordering rule as requests). */
+int mmu_flush_issue(mmu *m, const mmu_flush *flush, mm_error *err);
+/* Runs events up to and including `cycle`. */
+void mmu_advance(mmu *m, uint64_t cycle);
+/* Completes everything outstanding. */
+void mmu_drain(mmu *m);
+/* Requests issued but not yet answered. */
+uint64_t mmu_outstanding(const mmu *m);
+
+const mmu_stats *mmu_get_stats(const mmu *m);
+const mmu_config *mmu_get_config(const mmu *m);
+/* Exact walk-latency percentile (q in 0..100) over completed walks. */
+uint64_t mmu_walk_latency_percentile(const mmu *m, double q);
+
+/* The report (docs/report-schema.md): config, stats, percentiles. Caller
+ * frees. Byte-identical for identical inputs. */
+char *mmu_report_json(const mmu *m);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

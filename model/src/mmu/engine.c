@@ -1,0 +1,403 @@
+/*
+ * engine.c — the time-ordered part of the MMU: walk jobs waiting for a
+ * walker, walk starts (the functional walk, the walk-cache lookup and the
+ * timing of every PTE access), and the heap of fills due at future cycles.
+ * Ordering at one cycle (docs/timing.md): fills due, then walk starts, then
+ * the caller's requests and flushes in call order.
+ */
+#include "mmu/mmu_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- fill heap, ordered by (cycle, seq) ---- */
+
+static bool fill_before(const pending_fill *a, const pending_fill *b)
+{
+    return a->cycle < b->cycle || (a->cycle == b->cycle && a->seq < b->seq);
+}
+
+bool engine_push_fill(mmu *m, const pending_fill *f)
+{
+    if (m->heap_len == m->heap_cap) {
+        size_t cap = m->heap_cap ? m->heap_cap * 2 : 64;
+        pending_fill *heap = realloc(m->heap, cap * sizeof *heap);
+        if (!heap)
+            return false;
+        m->heap = heap;
+        m->heap_cap = cap;
+    }
+    pending_fill item = *f;
+    item.seq = m->fill_seq++;
+    size_t i = m->heap_len++;
+    while (i > 0 && fill_before(&item, &m->heap[(i - 1) / 2])) {
+        m->heap[i] = m->heap[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    m->heap[i] = item;
+    return true;
+}
+
+static void pop_fill(mmu *m, pending_fill *out)
+{
+    *out = m->heap[0];
+    pending_fill last = m->heap[--m->heap_len];
+    size_t i = 0, n = m->heap_len;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            break;
+        if (c + 1 < n && fill_before(&m->heap[c + 1], &m->heap[c]))
+            c++;
+        if (!fill_before(&m->heap[c], &last))
+            break;
+        m->heap[i] = m->heap[c];
+        i = c;
+    }
+    if (n)
+        m->heap[i] = last;
+}
+
+void engine_drop_pending_fills(mmu *m)
+{
+    for (size_t i = 0; i < m->heap_len; i++)
+        m->heap[i].dropped = true;
+}
+
+bool engine_idle(const mmu *m)
+{
+    return m->heap_len == 0 && m->wait_len == 0;
+}
+
+/* ---- walk jobs ---- */
+
+int engine_new_job(mmu *m, const mmu_request *req, uint64_t accept, uint64_t ready, uint8_t tlb_mask)
+{
+    for (unsigned j = 0; j < m->max_jobs; j++) {
+        walk_job *job = &m->jobs[j];
+        if (job->state != JOB_FREE)
+            continue;
+        memset(job, 0, sizeof *job);
+        job->state = JOB_WAITING;
+        job->req = *req;
+        job->accept = accept;
+        job->ready = ready;
+        job->tlb_mask = tlb_mask;
+        job->merged_head = job->merged_tail = -1;
+        m->waiting[(m->wait_head + m->wait_len) % MMU_MAX_JOBS] = (int16_t)j;
+        m->wait_len++;
+        m->jobs_live++;
+        return (int)j;
+    }
+    return -1;
+}
+
+int engine_find_job(const mmu *m, const mmu_request *req)
+{
+    for (unsigned j = 0; j < m->max_jobs; j++) {
+        const walk_job *job = &m->jobs[j];
+        if (job->state != JOB_FREE && job->req.asid == req->asid &&
+            (job->req.va >> MM_PAGE_SHIFT) == (req->va >> MM_PAGE_SHIFT) &&
+            job->req.access == req->access && job->req.priv == req->priv)
+            return (int)j;
+    }
+    return -1;
+}
+
+static void answer_merged(mmu *m, const walk_job *job, const mmu_request *req, uint64_t ready)
+{
+    mmu_response r = job->resp;
+    r.id = req->id;
+    r.va = req->va;
+    r.issue_cycle = req->cycle;
+    r.completion_cycle = job->done > ready ? job->done : ready;
+    r.merged = 1;
+    r.pte_reads = 0;
+    r.pte_writes = 0;
+    if (r.fault == MM_FAULT_NONE) {
+        uint64_t mask = (1ull << MM_LEVEL_SHIFT(r.level)) - 1;
+        r.pa = (job->resp.pa & ~mask) | (req->va & mask);
+    }
+    mmu_emit(m, &r);
+}
+
+bool engine_merge(mmu *m, int j, const mmu_request *req, uint64_t ready)
+{
+    walk_job *job = &m->jobs[j];
+    m->stats->walks_merged++;
+    if (job->state == JOB_RUNNING) {
+        answer_merged(m, job, req, ready);
+        return true;
+    }
+    if (m->merged_free < 0) {
+        int32_t cap = m->merged_cap ? m->merged_cap * 2 : 64;
+        merged_req *pool = realloc(m->merged, (size_t)cap * sizeof *pool);
+        if (!pool)
+            return false;
+        for (int32_t i = m->merged_cap; i < cap; i++)
+            pool[i].next = i + 1 < cap ? i + 1 : -1;
+        m->merged = pool;
+        m->merged_free = m->merged_cap;
+        m->merged_cap = cap;
+    }
+    int32_t k = m->merged_free;
+    m->merged_free = m->merged[k].next;
+    m->merged[k].req = *req;
+    m->merged[k].ready = ready;
+    m->merged[k].next = -1;
+    if (job->merged_tail >= 0)
+        m->merged[job->merged_tail].next = k;
+    else
+        job->merged_head = k;
+    job->merged_tail = k;
+    return true;
+}
+
+/* ---- the walk ---- */
+
+static bool read_pte(void *opaque, uint64_t pa, unsigned level, uint64_t *value)
+{
+    mmu *m = opaque;
+    unsigned k = m->walk_access_index++;
+    if (m->pte_cache_latency && level >= 1 &&
+        pwc_pte_lookup(m->walk_cache, pa, level, value)) {
+        m->pte_cache_hit_mask |= (uint16_t)(1u << k);
+        return true;
+    }
+    if (!pmem_valid_pa(m->mem, pa))
+        return false;
+    *value = pmem_read64(m->mem, pa);
+    return true;
+}
+
+static void write_pte(void *opaque, uint64_t pa, unsigned level, uint64_t value)
+{
+    mmu *m = opaque;
+    (void)level;
+    m->walk_access_index++;
+    pmem_write64(m->mem, pa, value);
+}
+
+/* Cycles from the walk's first PTE access to its last, per docs/timing.md. */
+static uint64_t time_accesses(mmu *m, const walk_result *res, uint64_t t, mmu_response *r)
+{
+    uint32_t step = m->cfg.walker.step_cycles;
+    for (unsigned k = 0; k < res->n_accesses; k++) {
+        const walk_access *a = &res->accesses[k];
+        if (!a->is_write) {
+            if (m->pte_cache_latency && a->level >= 1) {
+                t += m->pte_cache_latency;
+                if (m->pte_cache_hit_mask & (1u << k)) {
+                    if (r->pwc_level == 0 || a->level < r->pwc_level)
+                        r->pwc_level = a->level;
+                    continue;
+                }
+            }
+            t += step;
+            t += memlat_access(m->latency, a->pa, false, t);
+            r->pte_reads++;
+        } else {
+            t += step;
+            t += memlat_access(m->latency, a->pa, true, t);
+            r->pte_writes++;
+        }
+    }
+    return t;
+}
+
+/* Walk-cache fills the walk earns, applied when it completes. */
+static void collect_pwc_fills(const mmu *m, const walk_result *res, pending_fill *f)
+{
+    pwc_design design = pwc_get_design(m->walk_cache);
+    if (design == PWC_SPLIT || design == PWC_UNIFIED) {
+        for (unsigned level = 1; level < MM_MAX_LEVELS; level++) {
+            if (level > res->start_level || !res->fillable[level])
+                continue;
+            if (res->fault == MM_FAULT_NONE && level <= res->leaf_level)
+                continue;
+            f->pwc_level_mask |= (uint8_t)(1u << level);
+            f->pwc_table[level] = res->next_table[level];
+            f->pwc_perm[level] = res->perm_after[level];
+            if (res->global_after[level])
+                f->pwc_global_mask |= (uint8_t)(1u << level);
+        }
+    } else if (design == PWC_PTE) {
+        for (unsigned k = 0; k < res->n_accesses; k++) {
+            const walk_access *a = &res->accesses[k];
+            if (a->is_write || a->level == 0 || !res->fillable[a->level])
+                continue;
+            if (m->pte_cache_hit_mask & (1u << k))
+                continue;
+            /* the value cached is the PTE as the walk left it (A set) */
+            f->pwc_pte_mask |= (uint8_t)(1u << a->level);
+            f->pwc_pte_pa[a->level] = a->pa;
+            f->pwc_pte_val[a->level] = pmem_read64(m->mem, a->pa);
+        }
+    }
+}
+
+static void start_walk(mmu *m, uint64_t start)
+{
+    int16_t j = m->waiting[m->wait_head];
+    m->wait_head = (m->wait_head + 1) % MMU_MAX_JOBS;
+    m->wait_len--;
+    walk_job *job = &m->jobs[j];
+    unsigned w = 0;
+    while (m->walker_busy_until[w] > start)
+        w++;
+    job->walker = w;
+    job->start = start;
+    job->state = JOB_RUNNING;
+    m->last_start = start;
+
+    const mmu_request *req = &job->req;
+    walk_ctx *ctx = mmu_context(m, req->asid);
+    mmu_response *r = &job->resp;
+    memset(r, 0, sizeof *r);
+    r->id = req->id;
+    r->va = req->va;
+    r->asid = req->asid;
+    r->access = req->access;
+    r->issue_cycle = req->cycle;
+    r->hit = MMU_HIT_WALK;
+
+    walk_start from;
+    const walk_start *from_ptr = NULL;
+    pwc_design design = pwc_get_design(m->walk_cache);
+    if (walk_va_canonical(ctx->format, req->va) && (design == PWC_SPLIT || design == PWC_UNIFIED)) {
+        pwc_hit hit;
+        if (pwc_lookup(m->walk_cache, req->asid, req->va, &hit)) {
+            from.level = hit.level - 1;
+            from.table_pa = hit.table_pa;
+            from.perm = hit.perm;
+            from.global = hit.global;
+            from_ptr = &from;
+            r->pwc_level = (uint8_t)hit.level;
+        }
+    }
+    walk_mem mem = {read_pte, write_pte, m};
+    walk_result res;
+    m->pte_cache_hit_mask = 0;
+    m->walk_access_index = 0;
+    walk_run(ctx, &mem, req->va, (mm_access)req->access, (mm_priv)req->priv, from_ptr, &res);
+
+    uint64_t t = start + m->pwc_probe_latency;
+    t = time_accesses(m, &res, t, r);
+    job->done = t + m->cfg.walker.fill_cycles;
+    m->walker_busy_until[w] = job->done;
+
+    r->fault = (uint8_t)res.fault;
+    r->completion_cycle = job->done;
+    if (res.fault == MM_FAULT_NONE) {
+        r->pa = res.pa;
+        r->level = (uint8_t)res.leaf_level;
+    }
+
+    pending_fill f;
+    memset(&f, 0, sizeof f);
+    f.kind = FILL_WALK;
+    f.cycle = job->done;
+    f.job = j;
+    f.asid = req->asid;
+    f.va = req->va;
+    if (res.fault == MM_FAULT_NONE) {
+        unsigned shift = MM_LEVEL_SHIFT(res.leaf_level);
+        f.tlb_mask = job->tlb_mask;
+        f.entry.vpn = req->va >> shift;
+        f.entry.ppn = res.pa >> shift;
+        f.entry.asid = req->asid;
+        f.entry.level = (uint8_t)res.leaf_level;
+        f.entry.perm = res.perm;
+    }
+    collect_pwc_fills(m, &res, &f);
+    engine_push_fill(m, &f);
+
+    mmu_stats *s = m->stats;
+    s->walks++;
+    s->walks_by_access[req->access]++;
+    s->pte_reads += r->pte_reads;
+    s->pte_writes += r->pte_writes;
+    s->pte_reads_hist[r->pte_reads <= MM_MAX_LEVELS ? r->pte_reads : MM_MAX_LEVELS]++;
+    s->walk_cycles += job->done - start;
+    s->walk_queue_cycles += start - job->ready;
+    hist_add(&m->walk_latency, job->done - job->ready);
+
+    mmu_emit(m, r);
+    for (int32_t k = job->merged_head; k >= 0;) {
+        int32_t next = m->merged[k].next;
+        answer_merged(m, job, &m->merged[k].req, m->merged[k].ready);
+        m->merged[k].next = m->merged_free;
+        m->merged_free = k;
+        k = next;
+    }
+    job->merged_head = job->merged_tail = -1;
+}
+
+static void apply_fill(mmu *m, const pending_fill *f)
+{
+    if (f->kind == FILL_WALK) {
+        walk_job *job = &m->jobs[f->job];
+        job->state = JOB_FREE;
+        m->jobs_live--;
+    }
+    if (f->dropped) {
+        m->stats->fills_dropped++;
+        return;
+    }
+    if (f->kind == FILL_TLB_PROMOTE) {
+        if (m->tlb_inclusion[f->hit_tlb] == CFG_EXCLUSIVE)
+            tlb_invalidate_entry(m->tlbs[f->hit_tlb], &f->entry);
+        mmu_fill_tlbs(m, f->tlb_mask, &f->entry);
+        return;
+    }
+    if (f->tlb_mask)
+        mmu_fill_tlbs(m, f->tlb_mask, &f->entry);
+    for (unsigned level = 1; level < MM_MAX_LEVELS; level++) {
+        if (f->pwc_level_mask & (1u << level))
+            pwc_fill(m->walk_cache, f->asid, f->va, level, f->pwc_table[level], f->pwc_perm[level],
+                     (f->pwc_global_mask >> level) & 1u);
+        if (f->pwc_pte_mask & (1u << level))
+            pwc_pte_fill(m->walk_cache, f->pwc_pte_pa[level], level, f->pwc_pte_val[level]);
+    }
+}
+
+static uint64_t next_start_cycle(const mmu *m)
+{
+    if (m->wait_len == 0)
+        return MMU_NEVER;
+    const walk_job *head = &m->jobs[m->waiting[m->wait_head]];
+    uint64_t free_at = MMU_NEVER;
+    for (unsigned w = 0; w < m->cfg.walker.count; w++)
+        if (m->walker_busy_until[w] < free_at)
+            free_at = m->walker_busy_until[w];
+    uint64_t t = head->ready > free_at ? head->ready : free_at;
+    return t > m->last_start ? t : m->last_start;
+}
+
+uint64_t engine_next_event(const mmu *m)
+{
+    uint64_t fill = m->heap_len ? m->heap[0].cycle : MMU_NEVER;
+    uint64_t start = next_start_cycle(m);
+    return fill < start ? fill : start;
+}
+
+void engine_advance(mmu *m, uint64_t cycle)
+{
+    for (;;) {
+        uint64_t fill = m->heap_len ? m->heap[0].cycle : MMU_NEVER;
+        uint64_t start = next_start_cycle(m);
+        if (fill <= start) {
+            if (fill == MMU_NEVER || fill > cycle)
+                break;
+            pending_fill f;
+            pop_fill(m, &f);
+            apply_fill(m, &f);
+        } else {
+            if (start > cycle)
+                break;
+            start_walk(m, start);
+        }
+    }
+    if (cycle != MMU_NEVER && cycle > m->now)
+        m->now = cycle;
+}

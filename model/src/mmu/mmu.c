@@ -1,0 +1,405 @@
+/*
+ * mmu.c — the request side of the MMU: creation from a config, address
+ * space contexts, the TLB lookup path of each request, TLB fills with the
+ * inclusion policies, and response delivery. The walk queue and the
+ * timing of walks live in engine.c; docs/timing.md specifies both.
+ */
+#include "mmu/mmu_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void build_paths(mmu *m)
+{
+    for (unsigned a = 0; a < MM_ACCESS_COUNT; a++) {
+        unsigned n = 0;
+        for (unsigned level = 1; level <= CFG_MAX_TLBS; level++)
+            for (unsigned i = 0; i < m->cfg.n_tlbs; i++)
+                if (m->tlb_level[i] == level && (m->cfg.tlbs[i].serves & (1u << a)))
+                    m->path[a][n++] = (uint8_t)i;
+        m->path_len[a] = (uint8_t)n;
+        m->path_mask[a] = 0;
+        m->path_latency[a] = 0;
+        for (unsigned k = 0; k < n; k++) {
+            m->path_mask[a] |= (uint8_t)(1u << m->path[a][k]);
+            m->path_latency[a] += m->tlb_latency[m->path[a][k]];
+        }
+    }
+}
+
+static void setup_walk_cache_latency(mmu *m)
+{
+    const cfg_pwc *p = &m->cfg.pwc;
+    m->pwc_probe_latency = 0;
+    m->pte_cache_latency = 0;
+    switch (p->geom.design) {
+    case PWC_SPLIT:
+        /* all levels are probed at once; the deepest hit is known when the
+         * slowest configured level has answered */
+        for (unsigned level = 1; level < MM_MAX_LEVELS; level++)
+            if (p->geom.level[level].entries && p->latency[level] > m->pwc_probe_latency)
+                m->pwc_probe_latency = p->latency[level];
+        break;
+    case PWC_UNIFIED:
+        m->pwc_probe_latency = p->geom.unified.entries ? p->latency[0] : 0;
+        break;
+    case PWC_PTE:
+        m->pte_cache_latency = p->geom.unified.entries ? p->latency[0] : 0;
+        break;
+    case PWC_NONE:
+        break;
+    }
+}
+
+mmu *mmu_create(const mmu_config *cfg, pmem *mem, mm_error *err)
+{
+    if (cfg->walker.count < 1 || cfg->walker.count > MMU_MAX_WALKERS)
+        return mm_fail(err, MM_ERR_CONFIG, "walker.count: %u is outside 1..%u", cfg->walker.count,
+                       MMU_MAX_WALKERS),
+               NULL;
+    if (cfg->walker.queue > MMU_MAX_QUEUE)
+        return mm_fail(err, MM_ERR_CONFIG, "walker.queue: %u is above %u", cfg->walker.queue,
+                       MMU_MAX_QUEUE),
+               NULL;
+    if (cfg->n_tlbs > CFG_MAX_TLBS)
+        return mm_fail(err, MM_ERR_CONFIG, "tlbs: %u TLBs, at most %u", cfg->n_tlbs, CFG_MAX_TLBS),
+               NULL;
+    mmu *m = calloc(1, sizeof *m);
+    if (!m)
+        return mm_fail(err, MM_ERR_NOMEM, "mmu: out of host memory"), NULL;
+    m->cfg = *cfg;
+    m->mem = mem;
+    m->stats = calloc(1, sizeof *m->stats);
+    if (!m->stats || !u64map_init(&m->contexts, 16) || !hist_init(&m->walk_latency)) {
+        mmu_destroy(m);
+        return mm_fail(err, MM_ERR_NOMEM, "mmu: out of host memory"), NULL;
+    }
+    for (unsigned i = 0; i < cfg->n_tlbs; i++) {
+        m->cfg.tlbs[i].tlb.name = m->cfg.tlbs[i].name;
+        m->tlbs[i] = tlb_create(&m->cfg.tlbs[i].tlb, err);
+        if (!m->tlbs[i]) {
+            mmu_destroy(m);
+            return NULL;
+        }
+        m->tlb_latency[i] = cfg->tlbs[i].latency;
+        m->tlb_inclusion[i] = cfg->tlbs[i].inclusion;
+        m->tlb_level[i] = cfg->tlbs[i].level;
+    }
+    build_paths(m);
+    m->walk_cache = pwc_create(&m->cfg.pwc.geom, err);
+    if (!m->walk_cache) {
+        mmu_destroy(m);
+        return NULL;
+    }
+    setup_walk_cache_latency(m);
+    m->latency = memlat_create(&m->cfg.memlat, err);
+    if (!m->latency) {
+        mmu_destroy(m);
+        return NULL;
+    }
+    m->max_jobs = cfg->walker.count + cfg->walker.queue;
+    m->merged_free = -1;
+    return m;
+}
+
+void mmu_destroy(mmu *m)
+{
+    if (!m)
+        return;
+    for (unsigned i = 0; i < CFG_MAX_TLBS; i++)
+        tlb_destroy(m->tlbs[i]);
+    pwc_destroy(m->walk_cache);
+    memlat_destroy(m->latency);
+    if (m->contexts.vals)
+        for (size_t i = 0; i < m->contexts.cap; i++)
+            free(m->contexts.vals[i]);
+    u64map_free(&m->contexts);
+    hist_free(&m->walk_latency);
+    free(m->merged);
+    free(m->heap);
+    free(m->stats);
+    free(m);
+}
+
+void mmu_set_response_fn(mmu *m, mmu_response_fn fn, void *opaque)
+{
+    m->respond = fn;
+    m->respond_opaque = opaque;
+}
+
+void mmu_context_defaults(const mmu *m, walk_ctx *ctx, uint64_t root_pa, uint16_t asid)
+{
+    const mmu_config *c = &m->cfg;
+    walk_ctx_init(ctx, c->format, root_pa, asid);
+    ctx->pa_bits = c->pa_bits;
+    ctx->ad = c->ad;
+    ctx->nxe = c->nxe;
+    ctx->wp = c->wp;
+    ctx->smep = c->smep;
+    ctx->smap = c->smap;
+    ctx->sum = c->sum;
+    ctx->mxr = c->mxr;
+    ctx->svnapot = c->svnapot;
+    ctx->svpbmt = c->svpbmt;
+}
+
+int mmu_set_context(mmu *m, const walk_ctx *ctx, mm_error *err)
+{
+    if (ctx->format != m->cfg.format)
+        return mm_fail(err, MM_ERR_INVALID, "context for asid %u: format %s differs from the MMU's %s",
+                       ctx->asid, pt_format_get(ctx->format)->name,
+                       pt_format_get(m->cfg.format)->name);
+    walk_ctx *slot = u64map_get(&m->contexts, ctx->asid);
+    if (!slot) {
+        slot = malloc(sizeof *slot);
+        if (!slot || !u64map_put(&m->contexts, ctx->asid, slot)) {
+            free(slot);
+            return mm_fail(err, MM_ERR_NOMEM, "mmu: out of host memory");
+        }
+    }
+    *slot = *ctx;
+    m->last_ctx = slot;
+    m->last_asid = ctx->asid;
+    return MM_OK;
+}
+
+walk_ctx *mmu_context(mmu *m, uint16_t asid)
+{
+    if (m->last_ctx && m->last_asid == asid)
+        return m->last_ctx;
+    walk_ctx *ctx = u64map_get(&m->contexts, asid);
+    if (ctx) {
+        m->last_ctx = ctx;
+        m->last_asid = asid;
+    }
+    return ctx;
+}
+
+void mmu_emit(mmu *m, const mmu_response *resp)
+{
+    mmu_stats *s = m->stats;
+    s->translation_cycles += resp->completion_cycle - resp->issue_cycle;
+    if (resp->completion_cycle > s->last_completion_cycle)
+        s->last_completion_cycle = resp->completion_cycle;
+    s->faults[resp->fault]++;
+    m->outstanding--;
+    if (m->respond)
+        m->respond(m->respond_opaque, resp);
+}
+
+/* The lower-level TLB that takes the victims of TLB i under exclusion. */
+static int exclusive_below(const mmu *m, uint8_t mask, unsigned i)
+{
+    for (unsigned j = 0; j < m->cfg.n_tlbs; j++)
+        if ((mask & (1u << j)) && m->tlb_level[j] == m->tlb_level[i] + 1 &&
+            m->tlb_inclusion[j] == CFG_EXCLUSIVE)
+            return (int)j;
+    return -1;
+}
+
+static void back_invalidate(mmu *m, unsigned i, const tlb_entry *victim)
+{
+    for (unsigned j = 0; j < m->cfg.n_tlbs; j++)
+        if (m->tlb_level[j] < m->tlb_level[i])
+            tlb_invalidate_entry(m->tlbs[j], victim);
+}
+
+static void insert_one(mmu *m, unsigned i, const tlb_entry *e, uint8_t mask)
+{
+    tlb_entry victim;
+    if (!tlb_insert(m->tlbs[i], e, &victim))
+        return;
+    m->stats->tlb[i].evictions++;
+    if (m->tlb_inclusion[i] == CFG_INCLUSIVE)
+        back_invalidate(m, i, &victim);
+    int below = exclusive_below(m, mask, i);
+    if (below >= 0 && tlb_holds_level(m->tlbs[below], victim.level)) {
+        tlb_entry second;
+        if (tlb_insert(m->tlbs[below], &victim, &second))
+            m->stats->tlb[below].evictions++;
+    }
+}
+
+/* Fills the TLBs of mask in level order. A TLB that is exclusive of the
+ * levels above it receives only their victims (insert_one), never the
+ * fill itself, unless it is the first level of the path. */
+void mmu_fill_tlbs(mmu *m, uint8_t mask, const tlb_entry *e)
+{
+    for (unsigned level = 1; level <= CFG_MAX_TLBS; level++) {
+        for (unsigned i = 0; i < m->cfg.n_tlbs; i++) {
+            if (!(mask & (1u << i)) || m->tlb_level[i] != level)
+                continue;
+            if (m->tlb_inclusion[i] == CFG_EXCLUSIVE && level > 1)
+                continue;
+            if (tlb_holds_level(m->tlbs[i], e->level))
+                insert_one(m, i, e, mask);
+        }
+    }
+}
+
+static inline uint64_t translate(const tlb_entry *e, uint64_t va)
+{
+    unsigned shift = MM_LEVEL_SHIFT(e->level);
+    return (e->ppn << shift) | (va & ((1ull << shift) - 1));
+}
+
+static int queue_walk(mmu *m, const mmu_request *req, uint64_t accept, uint64_t ready, mm_error *err)
+{
+    if (m->cfg.walker.merge) {
+        int j = engine_find_job(m, req);
+        if (j >= 0) {
+            if (!engine_merge(m, j, req, ready))
+                return mm_fail(err, MM_ERR_NOMEM, "mmu: out of host memory");
+            return MM_OK;
+        }
+    }
+    if (engine_new_job(m, req, accept, ready, m->path_mask[req->access]) < 0)
+        return mm_fail(err, MM_ERR_INVALID, "mmu: no free walk slot (internal)");
+    return MM_OK;
+}
+
+int mmu_issue(mmu *m, const mmu_request *req, mm_error *err)
+{
+    if (req->cycle < m->last_issue)
+        return mm_fail(err, MM_ERR_INVALID, "request %llu: issue cycle %llu is before cycle %llu",
+                       (unsigned long long)req->id, (unsigned long long)req->cycle,
+                       (unsigned long long)m->last_issue);
+    if (req->access >= MM_ACCESS_COUNT || req->priv > MM_PRIV_SUPERVISOR)
+        return mm_fail(err, MM_ERR_INVALID, "request %llu: bad access type %u or privilege %u",
+                       (unsigned long long)req->id, req->access, req->priv);
+    walk_ctx *ctx = mmu_context(m, req->asid);
+    if (!ctx)
+        return mm_fail(err, MM_ERR_INVALID, "request %llu: no address space with asid %u",
+                       (unsigned long long)req->id, req->asid);
+    m->last_issue = req->cycle;
+    uint64_t accept = req->cycle > m->port_cycle ? req->cycle : m->port_cycle;
+    if (!engine_idle(m))
+        engine_advance(m, accept);
+    if (m->jobs_live >= m->max_jobs) {
+        /* every walk slot is taken: the request port stalls until a walk
+         * completes and frees one */
+        uint64_t before = accept;
+        while (m->jobs_live >= m->max_jobs)
+            engine_advance(m, engine_next_event(m));
+        accept = m->now > accept ? m->now : accept;
+        m->stats->walker_stall_cycles += accept - before;
+    }
+    m->port_cycle = accept;
+    m->outstanding++;
+
+    mmu_stats *s = m->stats;
+    unsigned a = req->access;
+    s->requests[a]++;
+    uint32_t latency = 0;
+    const uint8_t *path = m->path[a];
+    for (unsigned k = 0; k < m->path_len[a]; k++) {
+        unsigned ti = path[k];
+        tlb_entry e;
+        s->tlb[ti].accesses[a]++;
+        latency += m->tlb_latency[ti];
+        if (!tlb_lookup(m->tlbs[ti], req->va, req->asid, &e, NULL)) {
+            s->tlb[ti].misses[a]++;
+            continue;
+        }
+        s->tlb[ti].hits[a]++;
+        mm_fault fault = walk_check_perm(ctx, e.perm, (mm_access)a, (mm_priv)req->priv);
+        if ((fault == MM_FAULT_DIRTY_CLEAR || fault == MM_FAULT_ACCESSED_CLEAR) &&
+            ctx->ad == WALK_AD_HARDWARE)
+            /* the hardware must write the PTE's A/D bits: walk */
+            return queue_walk(m, req, accept, accept + latency, err);
+        mmu_response r = {0};
+        r.id = req->id;
+        r.va = req->va;
+        r.asid = req->asid;
+        r.access = (uint8_t)a;
+        r.issue_cycle = req->cycle;
+        r.completion_cycle = accept + latency;
+        r.hit = (uint8_t)ti;
+        r.fault = (uint8_t)fault;
+        if (fault == MM_FAULT_NONE) {
+            r.pa = translate(&e, req->va);
+            r.level = e.level;
+            if (k > 0) {
+                /* refill the levels above at the cycle the hit answers */
+                pending_fill f;
+                memset(&f, 0, sizeof f);
+                f.kind = FILL_TLB_PROMOTE;
+                f.cycle = r.completion_cycle;
+                f.entry = e;
+                f.hit_tlb = (uint8_t)ti;
+                for (unsigned u = 0; u < k; u++)
+                    f.tlb_mask |= (uint8_t)(1u << path[u]);
+                if (!engine_push_fill(m, &f))
+                    return mm_fail(err, MM_ERR_NOMEM, "mmu: out of host memory");
+            }
+        }
+        mmu_emit(m, &r);
+        return MM_OK;
+    }
+    return queue_walk(m, req, accept, accept + latency, err);
+}
+
+int mmu_flush_issue(mmu *m, const mmu_flush *f, mm_error *err)
+{
+    if (f->cycle < m->last_issue)
+        return mm_fail(err, MM_ERR_INVALID, "flush: cycle %llu is before cycle %llu",
+                       (unsigned long long)f->cycle, (unsigned long long)m->last_issue);
+    if ((unsigned)f->kind > MMU_FLUSH_RV_SFENCE_VMA)
+        return mm_fail(err, MM_ERR_INVALID, "flush: unknown kind %u", (unsigned)f->kind);
+    if (f->kind == MMU_FLUSH_X86_INVPCID && f->invpcid_type > 3)
+        return mm_fail(err, MM_ERR_INVALID, "flush: INVPCID type %u is not 0..3", f->invpcid_type);
+    m->last_issue = f->cycle;
+    uint64_t at = f->cycle > m->port_cycle ? f->cycle : m->port_cycle;
+    engine_advance(m, at);
+    m->port_cycle = at;
+    flush_apply(m, f);
+    engine_drop_pending_fills(m);
+    m->stats->flushes++;
+    return MM_OK;
+}
+
+void mmu_advance(mmu *m, uint64_t cycle)
+{
+    engine_advance(m, cycle);
+}
+
+void mmu_drain(mmu *m)
+{
+    engine_advance(m, MMU_NEVER);
+}
+
+uint64_t mmu_outstanding(const mmu *m)
+{
+    return m->outstanding;
+}
+
+const mmu_stats *mmu_get_stats(const mmu *m)
+{
+    const pwc_stats *ps = pwc_get_stats(m->walk_cache);
+    mmu_stats *s = m->stats;
+    if (pwc_get_design(m->walk_cache) == PWC_PTE) {
+        s->pwc_pte_lookups = ps->lookups[0];
+        s->pwc_pte_hits = 0;
+        for (unsigned l = 0; l < MM_MAX_LEVELS; l++) {
+            s->pwc_hits[l] = ps->hits[l];
+            s->pwc_pte_hits += ps->hits[l];
+            s->pwc_lookups[l] = ps->lookups[l];
+        }
+    } else {
+        for (unsigned l = 0; l < MM_MAX_LEVELS; l++) {
+            s->pwc_lookups[l] = ps->lookups[l];
+            s->pwc_hits[l] = ps->hits[l];
+        }
+    }
+    return s;
+}
+
+const mmu_config *mmu_get_config(const mmu *m)
+{
+    return &m->cfg;
+}
+
+uint64_t mmu_walk_latency_percentile(const mmu *m, double q)
+{
+    return hist_percentile(&m->walk_latency, q);
+}

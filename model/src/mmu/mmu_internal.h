@@ -1,0 +1,147 @@
+/*
+ * mmu_internal.h — the MMU's state, shared by the files of the mmu module:
+ * mmu.c (requests, TLB lookups, fills), engine.c (walk queue, walkers, the
+ * time-ordered fill heap), flush.c (architectural flush semantics) and
+ * report.c. docs/timing.md is the specification these files implement.
+ */
+#ifndef MMULAB_MMU_INTERNAL_H
+#define MMULAB_MMU_INTERNAL_H
+
+#include "mmulab/memlat.h"
+#include "mmulab/mmu.h"
+#include "mmulab/pwc.h"
+#include "mmulab/tlb.h"
+
+#include "base/u64map.h"
+#include "mmu/hist.h"
+
+#define MMU_MAX_WALKERS 16
+#define MMU_MAX_QUEUE 64
+#define MMU_MAX_JOBS (MMU_MAX_WALKERS + MMU_MAX_QUEUE)
+#define MMU_NEVER UINT64_MAX
+
+/* A request that joined a walk already under way (walker.merge). */
+typedef struct merged_req {
+    mmu_request req;
+    uint64_t ready;            /* cycle its miss reached the walker */
+    int32_t next;              /* next merged request of the same job, -1 ends */
+} merged_req;
+
+typedef enum { JOB_FREE = 0, JOB_WAITING, JOB_RUNNING } job_state;
+
+/* One walk: allocated when a request misses every TLB on its path. */
+typedef struct {
+    job_state state;
+    mmu_request req;           /* the request that caused the walk */
+    uint64_t accept;           /* cycle the request was looked up */
+    uint64_t ready;            /* cycle the miss reaches the walker */
+    uint64_t start, done;      /* walk start; completion (fills, response) */
+    unsigned walker;
+    int32_t merged_head, merged_tail;
+    mmu_response resp;         /* filled at walk start */
+    uint8_t tlb_mask;          /* TLBs on the request's path (fill targets) */
+} walk_job;
+
+typedef enum {
+    FILL_TLB_PROMOTE = 0,  /* a lower-level TLB hit refills the levels above */
+    FILL_WALK = 1          /* a walk completes: TLBs, walk cache, walker freed */
+} fill_kind;
+
+/* A state change due at a future cycle; kept in a heap ordered by
+ * (cycle, seq) so equal cycles apply in the order they were created. */
+typedef struct {
+    uint64_t cycle;
+    uint64_t seq;
+    fill_kind kind;
+    bool dropped;              /* a flush happened while it was in flight */
+    int16_t job;               /* FILL_WALK: job index */
+    uint8_t tlb_mask;          /* TLBs to fill */
+    uint8_t hit_tlb;           /* FILL_TLB_PROMOTE: the TLB that hit */
+    tlb_entry entry;
+    /* walk-cache fills: levels with fill_level_mask bit L set */
+    uint8_t pwc_level_mask;
+    uint64_t pwc_table[MM_MAX_LEVELS];
+    uint8_t pwc_perm[MM_MAX_LEVELS];
+    uint8_t pwc_global_mask;
+    uint64_t pwc_pte_pa[MM_MAX_LEVELS];  /* PTE design: non-leaf PTEs read from memory */
+    uint64_t pwc_pte_val[MM_MAX_LEVELS];
+    uint8_t pwc_pte_mask;
+    uint16_t asid;
+    uint64_t va;
+} pending_fill;
+
+struct mmu {
+    mmu_config cfg;
+    pmem *mem;
+    tlb *tlbs[CFG_MAX_TLBS];
+    uint32_t tlb_latency[CFG_MAX_TLBS];
+    cfg_inclusion tlb_inclusion[CFG_MAX_TLBS];
+    unsigned tlb_level[CFG_MAX_TLBS];
+    /* per access type: TLB indices in lookup order (by level) */
+    uint8_t path[MM_ACCESS_COUNT][CFG_MAX_TLBS];
+    uint8_t path_len[MM_ACCESS_COUNT];
+    uint8_t path_mask[MM_ACCESS_COUNT];
+    uint32_t path_latency[MM_ACCESS_COUNT]; /* sum of all lookups: cycle of a walk's ready */
+    pwc *walk_cache;
+    uint32_t pwc_probe_latency;   /* translation caches: cycles before the first PTE read */
+    uint32_t pte_cache_latency;   /* PTE design: cycles per probe */
+    memlat *latency;
+
+    mmu_response_fn respond;
+    void *respond_opaque;
+
+    u64map contexts;              /* asid -> walk_ctx* */
+    uint16_t last_asid;
+    walk_ctx *last_ctx;
+
+    uint64_t now;                 /* events up to here have been applied */
+    uint64_t port_cycle;          /* last request/flush accept cycle */
+    uint64_t last_issue;          /* last issue cycle given by the caller */
+    uint64_t outstanding;         /* requests not yet answered */
+
+    walk_job jobs[MMU_MAX_JOBS];
+    unsigned max_jobs;            /* walker.count + walker.queue */
+    unsigned jobs_live;           /* waiting + running */
+    int16_t waiting[MMU_MAX_JOBS];/* FIFO of waiting job indices */
+    unsigned wait_head, wait_len;
+    uint64_t walker_busy_until[MMU_MAX_WALKERS];
+    uint64_t last_start;
+
+    merged_req *merged;
+    int32_t merged_cap, merged_free;
+
+    pending_fill *heap;
+    size_t heap_len, heap_cap;
+    uint64_t fill_seq;
+
+    /* the walk being run: which PTE reads the PTE cache answered */
+    uint16_t pte_cache_hit_mask;  /* bit k: access k hit */
+    unsigned walk_access_index;
+
+    mmu_stats *stats;
+    hist walk_latency;
+};
+
+/* engine.c */
+void engine_advance(mmu *m, uint64_t cycle);
+bool engine_push_fill(mmu *m, const pending_fill *f);
+/* Allocates a walk job for req; false when none is free (caller waits). */
+int engine_new_job(mmu *m, const mmu_request *req, uint64_t accept, uint64_t ready,
+                   uint8_t tlb_mask);
+/* A waiting or running job walking the same page for the same access. */
+int engine_find_job(const mmu *m, const mmu_request *req);
+bool engine_merge(mmu *m, int job, const mmu_request *req, uint64_t ready);
+void engine_drop_pending_fills(mmu *m);
+bool engine_idle(const mmu *m);
+/* Cycle of the next internal event, MMU_NEVER when there is none. */
+uint64_t engine_next_event(const mmu *m);
+
+/* mmu.c */
+void mmu_fill_tlbs(mmu *m, uint8_t tlb_mask, const tlb_entry *e);
+void mmu_emit(mmu *m, const mmu_response *resp);
+walk_ctx *mmu_context(mmu *m, uint16_t asid);
+
+/* flush.c */
+void flush_apply(mmu *m, const mmu_flush *f);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * repl_internal.h — the replacement state's layout, visible inside the
+ * model so the TLB lookup (the hottest path) can apply a hit's touch
+ * inline. Everything else goes through repl.h; the rules are in repl.c.
+ */
+#ifndef MMULAB_REPL_INTERNAL_H
+#define MMULAB_REPL_INTERNAL_H
+
+#include "mmulab/repl.h"
+
+struct repl {
+    repl_policy policy;
+    uint32_t sets;
+    uint32_t ways;
+    uint32_t valid_words;     /* 64-bit words in a valid bitmap of one set */
+    uint64_t last_word_mask;  /* ways present in the last bitmap word */
+    uint32_t tree_words;      /* PLRU: words of node bits per set */
+    unsigned tree_depth;      /* PLRU: log2(ways) */
+    uint16_t seed;
+    uint16_t lfsr;
+    uint64_t clock;           /* LRU/FIFO: the latest stamp handed out */
+    uint64_t *stamp;          /* LRU/FIFO: sets * ways */
+    uint64_t *tree;           /* PLRU: sets * tree_words */
+    /* PLRU with ways <= 64 (one tree word): the node bits on each way's
+     * path and the values a touch writes there, so a touch is one masked
+     * store instead of a walk down the tree. */
+    uint64_t *path_mask;
+    uint64_t *path_value;
+};
+
+/* The general PLRU touch: walks way's path down the tree. */
+void repl_plru_walk(repl *r, uint32_t set, uint32_t way);
+
+/* repl_touch for a set and way known to be in range. */
+static inline void repl_touch_unchecked(repl *r, uint32_t set, uint32_t way)
+{
+    if (r->policy == REPL_LRU) {
+        r->stamp[(size_t)set * r->ways + way] = ++r->clock;
+    } else if (r->path_mask) {
+        uint64_t *bits = &r->tree[set]; /* one tree word per set */
+        *bits = (*bits & ~r->path_mask[way]) | r->path_value[way];
+    } else if (r->policy == REPL_PLRU) {
+        repl_plru_walk(r, set, way);
+    }
+}
+
+#endif

@@ -1,0 +1,316 @@
+/*
+ * tlb.c — a TLB of set-associative arrays (tlb.h): geometry validation,
+ * lookup (the model's hottest path) and insertion. Invalidation lives in
+ * tlb_flush.c; the storage layout is described in tlb_internal.h.
+ */
+#include "tlb/repl_internal.h"
+#include "tlb/tlb_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const size_names[MM_MAX_LEVELS] = {"4K", "2M", "1G", "512G", "256T"};
+
+static bool is_power_of_two(uint32_t x)
+{
+    return x != 0 && (x & (x - 1)) == 0;
+}
+
+static int check_array(const tlb_config *cfg, const char *name, unsigned index, mm_error *err)
+{
+    const tlb_array_config *a = &cfg->arrays[index];
+    if (a->entries == 0)
+        return mm_fail(err, MM_ERR_CONFIG, "%s.arrays[%u]: entries must be at least 1", name, index);
+    if (a->ways == 0)
+        return mm_fail(err, MM_ERR_CONFIG, "%s.arrays[%u]: ways must be at least 1", name, index);
+    if (a->ways > a->entries)
+        return mm_fail(err, MM_ERR_CONFIG, "%s.arrays[%u]: ways %u > entries %u", name, index, a->ways,
+                       a->entries);
+    if (a->entries % a->ways != 0)
+        return mm_fail(err, MM_ERR_CONFIG, "%s.arrays[%u]: entries %u not a multiple of ways %u", name,
+                       index, a->entries, a->ways);
+    uint32_t sets = a->entries / a->ways;
+    if (!is_power_of_two(sets))
+        return mm_fail(err, MM_ERR_CONFIG, "%s.arrays[%u]: sets %u (entries %u / ways %u) not a power of two",
+                       name, index, sets, a->entries, a->ways);
+    if (a->ways > REPL_MAX_WAYS)
+        return mm_fail(err, MM_ERR_CONFIG, "%s.arrays[%u]: ways %u > %u", name, index, a->ways, REPL_MAX_WAYS);
+    if (cfg->replacement == REPL_PLRU && !is_power_of_two(a->ways))
+        return mm_fail(err, MM_ERR_CONFIG, "%s.arrays[%u]: plru needs a power-of-two number of ways, got %u",
+                       name, index, a->ways);
+    if (a->level_mask == 0)
+        return mm_fail(err, MM_ERR_CONFIG, "%s.arrays[%u]: no page sizes", name, index);
+    if (a->level_mask >> MM_MAX_LEVELS)
+        return mm_fail(err, MM_ERR_CONFIG, "%s.arrays[%u]: page-size mask 0x%x has levels above %u", name,
+                       index, a->level_mask, MM_MAX_LEVELS - 1);
+    for (unsigned prev = 0; prev < index; prev++) {
+        uint32_t shared = a->level_mask & cfg->arrays[prev].level_mask;
+        if (shared) {
+            unsigned level = 0;
+            while (!(shared & (1u << level)))
+                level++;
+            return mm_fail(err, MM_ERR_CONFIG, "%s.arrays[%u]: page size %s also held by arrays[%u]", name,
+                           index, size_names[level], prev);
+        }
+    }
+    return MM_OK;
+}
+
+static int check_config(const tlb_config *cfg, const char *name, mm_error *err)
+{
+    if ((unsigned)cfg->replacement >= REPL_COUNT)
+        return mm_fail(err, MM_ERR_CONFIG, "%s.replacement: unknown policy %d", name, (int)cfg->replacement);
+    if (cfg->n_arrays == 0 || cfg->n_arrays > TLB_MAX_ARRAYS)
+        return mm_fail(err, MM_ERR_CONFIG, "%s.arrays: %u arrays, need 1..%u", name, cfg->n_arrays,
+                       TLB_MAX_ARRAYS);
+    for (unsigned i = 0; i < cfg->n_arrays; i++) {
+        int rc = check_array(cfg, name, i, err);
+        if (rc != MM_OK)
+            return rc;
+    }
+    return MM_OK;
+}
+
+static int build_array(tlb *t, unsigned index, const tlb_config *cfg, mm_error *err)
+{
+    const tlb_array_config *c = &cfg->arrays[index];
+    tlb_array *a = &t->arrays[index];
+    a->ways = c->ways;
+    a->sets = c->entries / c->ways;
+    a->set_mask = a->sets - 1;
+    while ((1u << a->set_bits) < a->sets)
+        a->set_bits++;
+    a->fp_words = (a->ways + 7u) / 8u;
+    a->level_mask = c->level_mask;
+    a->key = calloc(c->entries, sizeof *a->key);
+    a->data = calloc(c->entries, sizeof *a->data);
+    a->fp = calloc((size_t)a->sets * a->fp_words, sizeof *a->fp);
+    if (!a->key || !a->data || !a->fp)
+        return mm_fail(err, MM_ERR_NOMEM, "%s.arrays[%u]: out of memory for %u entries", t->name, index,
+                       c->entries);
+    a->repl = repl_create(cfg->replacement, a->sets, a->ways, cfg->lfsr_seed, err);
+    if (!a->repl)
+        return err ? err->code : MM_ERR_NOMEM;
+    return MM_OK;
+}
+
+tlb *tlb_create(const tlb_config *cfg, mm_error *err)
+{
+    if (!cfg) {
+        mm_fail(err, MM_ERR_INVALID, "tlb_create: no config");
+        return NULL;
+    }
+    const char *name = cfg->name ? cfg->name : "tlb";
+    if (check_config(cfg, name, err) != MM_OK)
+        return NULL;
+    tlb *t = calloc(1, sizeof *t);
+    if (!t) {
+        mm_fail(err, MM_ERR_NOMEM, "%s: out of memory", name);
+        return NULL;
+    }
+    snprintf(t->name, sizeof t->name, "%s", name);
+    t->n_arrays = cfg->n_arrays;
+    for (unsigned i = 0; i < cfg->n_arrays; i++) {
+        if (build_array(t, i, cfg, err) != MM_OK) {
+            tlb_destroy(t);
+            return NULL;
+        }
+    }
+    for (unsigned level = 0; level < MM_MAX_LEVELS; level++) {
+        t->array_of_level[level] = -1;
+        for (unsigned i = 0; i < t->n_arrays; i++) {
+            const tlb_array *a = &t->arrays[i];
+            if (!(a->level_mask & (1u << level)))
+                continue;
+            t->array_of_level[level] = (int8_t)i;
+            unsigned last_ways = a->ways - 8u * (a->fp_words - 1u);
+            t->probes[t->n_probes++] = (tlb_probe_step){
+                .key = a->key,
+                .data = a->data,
+                .fp = a->fp,
+                .repl = a->repl,
+                .last_fp_mask = last_ways == 8 ? TLB_FP_HIGHS : TLB_FP_HIGHS & ((1ull << (8u * last_ways)) - 1u),
+                .set_mask = a->set_mask,
+                .ways = a->ways,
+                .fp_words = a->fp_words,
+                .shift = (uint8_t)MM_LEVEL_SHIFT(level),
+                .set_bits = (uint8_t)a->set_bits,
+                .level = (uint8_t)level,
+                .array = (uint8_t)i,
+            };
+        }
+    }
+    return t;
+}
+
+void tlb_destroy(tlb *t)
+{
+    if (!t)
+        return;
+    for (unsigned i = 0; i < t->n_arrays; i++) {
+        free(t->arrays[i].key);
+        free(t->arrays[i].data);
+        free(t->arrays[i].fp);
+        repl_destroy(t->arrays[i].repl);
+    }
+    free(t);
+}
+
+static unsigned lowest_set_bit(uint64_t x)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctzll(x);
+#else
+    unsigned n = 0;
+    while (!(x & 1u)) {
+        x >>= 1;
+        n++;
+    }
+    return n;
+#endif
+}
+
+/* The first matching way over the probe list (smallest page first, ways in
+ * ascending order), or false. Fingerprints select the candidate ways eight
+ * at a time (a byte of x is zero where the fingerprints agree; the borrow
+ * of the subtraction can only flag extra bytes above a real zero byte,
+ * never hide one); each candidate is then checked against the full key
+ * and asid in ascending way order. */
+static inline const tlb_probe_step *find(const tlb *t, uint64_t va, uint16_t asid, uint32_t *set_out,
+                                         uint32_t *way_out)
+{
+    for (unsigned p = 0; p < t->n_probes; p++) {
+        const tlb_probe_step *step = &t->probes[p];
+        uint64_t vpn = va >> step->shift;
+        uint64_t key = tlb_make_key(vpn, step->level);
+        uint32_t set = (uint32_t)vpn & step->set_mask;
+        uint64_t pattern = tlb_fingerprint(vpn, step->set_bits) * TLB_FP_ONES;
+        const uint64_t *fp = step->fp + (size_t)set * step->fp_words;
+        size_t first_cell = (size_t)set * step->ways;
+        for (uint32_t i = 0; i < step->fp_words; i++) {
+            uint64_t x = fp[i] ^ pattern;
+            uint64_t candidates = (x - TLB_FP_ONES) & ~x & TLB_FP_HIGHS;
+            if (i + 1u == step->fp_words)
+                candidates &= step->last_fp_mask;
+            while (candidates) {
+                uint32_t way = 8u * i + lowest_set_bit(candidates) / 8u;
+                size_t cell = first_cell + way;
+                if (step->key[cell] == key && tlb_asid_matches(step->data[cell].asid_tag, asid)) {
+                    *set_out = set;
+                    *way_out = way;
+                    return step;
+                }
+                candidates &= candidates - 1u;
+            }
+        }
+    }
+    return NULL;
+}
+
+static inline void copy_entry(const uint64_t *key, const tlb_data *data, size_t cell, tlb_entry *out)
+{
+    out->vpn = key[cell] >> 8;
+    out->ppn = data[cell].ppn;
+    out->asid = (uint16_t)data[cell].asid_tag;
+    out->level = (uint8_t)tlb_key_level(key[cell]);
+    out->perm = data[cell].perm;
+}
+
+static inline void report_hit(const tlb_probe_step *step, uint32_t set, uint32_t way, tlb_entry *out,
+                              tlb_slot *slot)
+{
+    if (out)
+        copy_entry(step->key, step->data, (size_t)set * step->ways + way, out);
+    if (slot)
+        *slot = (tlb_slot){step->array, set, way};
+}
+
+bool tlb_lookup(tlb *t, uint64_t va, uint16_t asid, tlb_entry *out, tlb_slot *slot)
+{
+    uint32_t set, way;
+    const tlb_probe_step *step = find(t, va, asid, &set, &way);
+    if (!step)
+        return false;
+    repl_touch_unchecked(step->repl, set, way);
+    report_hit(step, set, way, out, slot);
+    return true;
+}
+
+bool tlb_probe(const tlb *t, uint64_t va, uint16_t asid, tlb_entry *out, tlb_slot *slot)
+{
+    uint32_t set, way;
+    const tlb_probe_step *step = find(t, va, asid, &set, &way);
+    if (!step)
+        return false;
+    report_hit(step, set, way, out, slot);
+    return true;
+}
+
+bool tlb_holds_level(const tlb *t, unsigned level)
+{
+    return level < MM_MAX_LEVELS && t->array_of_level[level] >= 0;
+}
+
+/*
+ * Insertion: an existing entry for the same page (tlb_same_page, the lowest
+ * such way) is rewritten in place and counts as a fill for replacement
+ * (LRU/PLRU: most recent; FIFO: newest). That rewrite evicts nothing, so
+ * false is returned. Otherwise repl_victim picks the way; if it held a
+ * valid entry that entry is copied to *victim and true is returned.
+ */
+bool tlb_insert(tlb *t, const tlb_entry *e, tlb_entry *victim)
+{
+    if (!tlb_holds_level(t, e->level) || !tlb_vpn_fits(e->vpn, e->level))
+        return false;
+    unsigned index = (unsigned)t->array_of_level[e->level];
+    tlb_array *a = &t->arrays[index];
+    bool global = (e->perm & MM_PERM_G) != 0;
+    uint64_t key = tlb_make_key(e->vpn, e->level);
+    uint32_t set = (uint32_t)e->vpn & a->set_mask;
+    size_t first_cell = (size_t)set * a->ways;
+
+    uint64_t valid[REPL_MAX_WAYS / 64] = {0};
+    uint32_t way = a->ways;
+    for (uint32_t w = 0; w < a->ways; w++) {
+        size_t cell = first_cell + w;
+        if (!a->key[cell])
+            continue;
+        valid[w / 64u] |= 1ull << (w % 64u);
+        if (way == a->ways && tlb_same_page(a->key[cell], a->data[cell].asid_tag, key, e->asid, global))
+            way = w;
+    }
+    bool evicted = false;
+    if (way == a->ways) {
+        way = repl_victim(a->repl, set, valid);
+        if (a->key[first_cell + way]) {
+            evicted = true;
+            if (victim)
+                copy_entry(a->key, a->data, first_cell + way, victim);
+        } else {
+            t->valid_count++;
+        }
+    }
+    size_t cell = first_cell + way;
+    a->key[cell] = key;
+    a->data[cell] = (tlb_data){
+        .ppn = e->ppn,
+        .asid_tag = tlb_make_asid_tag(e->asid, global),
+        .perm = e->perm,
+    };
+    uint64_t *fp = &a->fp[(size_t)set * a->fp_words + way / 8u];
+    unsigned shift = 8u * (way % 8u);
+    *fp = (*fp & ~(0xffull << shift)) | ((uint64_t)tlb_fingerprint(e->vpn, a->set_bits) << shift);
+    repl_fill(a->repl, set, way);
+    return evicted;
+}
+
+uint32_t tlb_valid_count(const tlb *t)
+{
+    return t->valid_count;
+}
+
+const char *tlb_name(const tlb *t)
+{
+    return t->name;
+}
