@@ -316,7 +316,7 @@ TEST(PtNapot, MapsUnmapsProtectsTheWholeGroup)
 {
     Space s(PT_SV39);
     s.ctx.svnapot = true;
-    const uint64_t va = 0x7fff0000, pa = 0x123450000;
+    const uint64_t va = 0x7ffe0000, pa = 0x123450000;
     s.map(va, pa, 0, MM_PERM_R | MM_PERM_W | MM_PERM_A | MM_PERM_D | PT_ATTR_NAPOT);
     uint64_t word = pt_encode_leaf(PT_SV39, 0, pa, MM_PERM_R | MM_PERM_W | MM_PERM_A | MM_PERM_D | PT_ATTR_NAPOT);
     for (unsigned i = 0; i < 16; i++)
@@ -359,7 +359,7 @@ TEST(PtPteAddr, PathLookupAndErrors)
     mm_error err{};
     uint64_t out = 0;
     EXPECT_EQ(pt_pte_addr(s.table(), va, 5, &out, &err), MM_ERR_INVALID);
-    EXPECT_EQ(pt_pte_addr(s.table(), 0x00ff000000000000ull, 0, &out, &err), MM_ERR_INVALID);
+    EXPECT_EQ(pt_pte_addr(s.table(), 0x0100000000000000ull, 0, &out, &err), MM_ERR_INVALID);
     EXPECT_EQ(pt_pte_addr(s.table(), 0x1000, 0, &out, &err), MM_ERR_NOT_FOUND);
     EXPECT_EQ(pt_pte_addr(s.table(), 0x1000, 4, &out, &err), MM_OK);
     s.map(0x40000000, 0x40000000, 2, MM_PERM_W);

@@ -1,10 +1,36 @@
-// encode_test.cc — PTE encoders and pt_decode_pa against words worked out by
-// hand from the Intel SDM and RISC-V privileged-spec bit layouts.
+// encode_test.cc — the format table, and the PTE encoders and pt_decode_pa
+// against words worked out by hand from the Intel SDM and RISC-V
+// privileged-spec bit layouts.
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "mmulab/pt.h"
 
 namespace {
+
+TEST(PtFormat, TableAndNames)
+{
+    const char *names[] = {"x86-64-4level", "x86-64-5level", "sv39", "sv48", "sv57"};
+    const unsigned levels[] = {4, 5, 3, 4, 5}, va_bits[] = {48, 57, 39, 48, 57};
+    for (unsigned f = 0; f < PT_FORMAT_COUNT; f++) {
+        const pt_format_info *info = pt_format_get((pt_format)f);
+        ASSERT_NE(info, nullptr);
+        EXPECT_STREQ(info->name, names[f]);
+        EXPECT_EQ(info->levels, levels[f]);
+        EXPECT_EQ(info->va_bits, va_bits[f]);
+        EXPECT_EQ(info->va_bits, 12 + 9 * info->levels);
+        pt_format parsed = PT_FORMAT_COUNT;
+        EXPECT_EQ(pt_format_parse(names[f], &parsed, "mmu.format", nullptr), MM_OK);
+        EXPECT_EQ(parsed, (pt_format)f);
+    }
+    EXPECT_EQ(pt_format_get(PT_FORMAT_COUNT), nullptr);
+    mm_error err{};
+    pt_format parsed = PT_SV39;
+    EXPECT_EQ(pt_format_parse("sv64", &parsed, "mmu.format", &err), MM_ERR_CONFIG);
+    EXPECT_EQ(parsed, PT_SV39);
+    EXPECT_NE(std::string(err.msg).find("mmu.format"), std::string::npos) << err.msg;
+}
 
 struct EncodeCase {
     const char *name;
@@ -35,6 +61,8 @@ const EncodeCase kLeafCases[] = {
     {"sv48_512g_rug", PT_SV48, 3, 0x8000000000ull, MM_PERM_R | MM_PERM_U | MM_PERM_G, 0x0000002000000033ull},
     {"sv57_256t_x", PT_SV57, 4, 1ull << 48, MM_PERM_X, 0x0000400000000009ull},
     {"sv39_napot_rw", PT_SV39, 0, 0x10000, MM_PERM_R | MM_PERM_W | PT_ATTR_NAPOT, 0x8000000000006007ull},
+    {"sv39_napot_size_bits_replace_pa_bits", PT_SV39, 0, 0x1f000, MM_PERM_R | MM_PERM_W | PT_ATTR_NAPOT,
+     0x8000000000006007ull},
     {"sv48_2m_pbmt_nc", PT_SV48, 1, 0x200000, MM_PERM_R | PT_ATTR_PBMT_NC, 0x2000000000080003ull},
     {"sv57_1g_pbmt_io_rwad", PT_SV57, 2, 0x40000000, MM_PERM_R | MM_PERM_W | MM_PERM_A | MM_PERM_D | PT_ATTR_PBMT_IO,
      0x40000000100000c7ull},

@@ -1,6 +1,6 @@
 /*
  * config.h — the one configuration schema of the model (docs/config.md):
- * JSON documents, named presets (configs/presets/*.json, compiled in),
+ * JSON documents, named presets (configs/presets/NAME.json, compiled in),
  * and dotted-path overrides (`--set l2tlb.entries=2048`). Everything that
  * reads a config — model, RTL parameter generator, harness — goes through
  * cfg_load, so there is no second copy of the rules.
@@ -86,6 +86,12 @@ char *cfg_to_json(const mmu_config *cfg);
 
 /* Index of the TLB named name, or -1. */
 int cfg_find_tlb(const mmu_config *cfg, const char *name);
+
+/* Re-points every tlbs[i].tlb.name at tlbs[i].name (NULL past n_tlbs).
+ * cfg_load does this for the config it fills; call it on a copy made by
+ * value (struct assignment, memcpy), whose pointers still point into the
+ * original. */
+void cfg_fix_names(mmu_config *cfg);
 
 #ifdef __cplusplus
 }

@@ -96,7 +96,7 @@ void cfg_format_size(char *out, size_t cap, uint64_t bytes);
  * fully associative) of o and checks sets are a power of two, and that
  * repl can handle the ways. zero_ok allows entries = ways = 0 (level not
  * cached). repl_path is blamed with the ways for a PLRU conflict. */
-int cfg_read_geometry(const cfg_obj *o, uint64_t dflt_entries, bool zero_ok, repl_policy repl,
+int cfg_read_geometry(const cfg_obj *o, uint64_t dflt_entries, bool zero_ok, repl_policy policy,
                       const char *repl_path, uint32_t *entries, uint32_t *ways);
 
 /* --- conversion of a merged document --- */
@@ -130,8 +130,9 @@ void cfg_prov_free(cfg_prov *p);
  * of it (widening to the parent when none did); 0 when none. */
 unsigned cfg_prov_blame(const cfg_prov *p, const cfg_ctx *ctx);
 /* Deep-merges src (an object) into dst: objects key by key, arrays and
- * scalars replace, null deletes. path names src's position. Fails (message
- * without a source) on a duplicate key in src or when memory runs out. */
+ * scalars replace, null deletes. path names src's position; source 0 (the
+ * base preset) leaves no records. Fails (message without a source) on a
+ * duplicate key in src or when memory runs out. */
 int cfg_merge(cJSON *dst, const cJSON *src, const char *path, unsigned source, cfg_prov *p,
               mm_error *err);
 /* Applies one "key.path=value" to root. */

@@ -19,6 +19,11 @@ void cfg_prov_free(cfg_prov *p)
 
 static int prov_add(cfg_prov *p, const char *path, unsigned source, mm_error *err)
 {
+    /* The base is what every other source overrides: a key nobody else
+     * wrote is blamed on it by default, so it needs no records (and its
+     * records would shadow the override that really caused an error). */
+    if (source == 0)
+        return MM_OK;
     if (p->n == p->cap) {
         size_t cap = p->cap ? 2 * p->cap : 64;
         cfg_prov_rec *recs = realloc(p->recs, cap * sizeof *recs);
@@ -157,10 +162,10 @@ static int assign_index(cJSON *array, int index, const cJSON *value, const char 
 {
     int size = cJSON_GetArraySize(array);
     cJSON *existing = cJSON_GetArrayItem(array, index);
+    if (index > size || (index == size && cJSON_IsNull(value)))
+        return mm_fail(err, MM_ERR_CONFIG, "\"%s\": index %d is out of range (%d elements)", path,
+                       index, size);
     if (cJSON_IsNull(value)) {
-        if (!existing)
-            return mm_fail(err, MM_ERR_CONFIG, "\"%s\": index %d is out of range (%d elements)",
-                           path, index, size);
         cJSON_DeleteItemFromArray(array, index);
         return prov_add(p, path, source, err);
     }

@@ -19,7 +19,7 @@ static bool is_pow2(uint64_t v)
     return v && !(v & (v - 1));
 }
 
-int cfg_read_geometry(const cfg_obj *o, uint64_t dflt_entries, bool zero_ok, repl_policy repl,
+int cfg_read_geometry(const cfg_obj *o, uint64_t dflt_entries, bool zero_ok, repl_policy policy,
                       const char *repl_path, uint32_t *entries, uint32_t *ways)
 {
     uint64_t e, w;
@@ -56,7 +56,7 @@ int cfg_read_geometry(const cfg_obj *o, uint64_t dflt_entries, bool zero_ok, rep
                         (unsigned long long)e, (unsigned long long)w,
                         (unsigned long long)(e / w));
     }
-    if (repl == REPL_PLRU && !is_pow2(w)) {
+    if (policy == REPL_PLRU && !is_pow2(w)) {
         cfg_blame(o->ctx, repl_path);
         return cfg_fail(o->ctx, wpath, "plru needs a power-of-two number of ways, got %llu",
                         (unsigned long long)w);
@@ -83,6 +83,7 @@ static int read_name_set(const cfg_obj *o, const char *key, const char *const *t
     }
     if (cJSON_GetArraySize(list) == 0)
         return cfg_fail(o->ctx, path, "must list at least one %s", what);
+    const char *article = strchr("aeiou", what[0]) ? "an" : "a";
     uint32_t m = 0;
     unsigned i = 0;
     cJSON_ArrayForEach(item, list)
@@ -99,7 +100,7 @@ static int read_name_set(const cfg_obj *o, const char *key, const char *const *t
             for (size_t k = 0; table[k]; k++)
                 used += (size_t)snprintf(list_text + used, sizeof list_text - used, "%s%s",
                                          k ? ", " : "", table[k]);
-            return cfg_fail(o->ctx, path, "\"%s\" is not %s (%s)", s, what, list_text);
+            return cfg_fail(o->ctx, path, "\"%s\" is not %s %s (%s)", s, article, what, list_text);
         }
         if (m & (1u << v))
             return cfg_fail(o->ctx, path, "\"%s\" is listed twice", s);
@@ -112,7 +113,7 @@ static int read_name_set(const cfg_obj *o, const char *key, const char *const *t
 static int read_page_sizes(const cfg_obj *o, const pt_format_info *fmt, uint64_t dflt,
                            uint32_t *mask)
 {
-    int rc = read_name_set(o, "page_sizes", cfg_page_size_names, "a page size", dflt, mask);
+    int rc = read_name_set(o, "page_sizes", cfg_page_size_names, "page size", dflt, mask);
     if (rc != MM_OK)
         return rc;
     uint32_t bad = *mask & ~fmt->leaf_levels;
@@ -179,6 +180,9 @@ static int read_extra_arrays(const cfg_obj *o, const pt_format_info *fmt, const 
     int rc = cfg_obj_child(o, "arrays", false, &arrays);
     if (rc != MM_OK || !arrays.json)
         return rc;
+    /* key paths of the page sizes each array holds, to name a conflict */
+    char sizes_path[TLB_MAX_ARRAYS][CFG_PATH_LEN];
+    cfg_key_path(sizes_path[0], o->path, "page_sizes");
     const cJSON *item;
     cJSON_ArrayForEach(item, arrays.json)
     {
@@ -187,27 +191,27 @@ static int read_extra_arrays(const cfg_obj *o, const pt_format_info *fmt, const 
             return rc;
         if (item->string[0] == '\0' || strchr(item->string, '.'))
             return cfg_fail(o->ctx, a.path, "an array name must be non-empty and without dots");
-        if (t->tlb.n_arrays == TLB_MAX_ARRAYS)
+        unsigned n = t->tlb.n_arrays;
+        if (n == TLB_MAX_ARRAYS)
             return cfg_fail(o->ctx, arrays.path, "a TLB has at most %d arrays besides its main one",
                             TLB_MAX_ARRAYS - 1);
-        tlb_array_config *ac = &t->tlb.arrays[t->tlb.n_arrays];
+        tlb_array_config *ac = &t->tlb.arrays[n];
+        cfg_key_path(sizes_path[n], a.path, "page_sizes");
         if ((rc = cfg_obj_check_keys(&a, array_keys, NULL)) != MM_OK ||
             (rc = cfg_read_geometry(&a, CFG_REQUIRED, false, t->tlb.replacement, repl_path,
                                     &ac->entries, &ac->ways)) != MM_OK ||
             (rc = read_page_sizes(&a, fmt, CFG_REQUIRED, &ac->level_mask)) != MM_OK)
             return rc;
-        for (unsigned k = 0; k < t->tlb.n_arrays; k++) {
+        for (unsigned k = 0; k < n; k++) {
             uint32_t shared = ac->level_mask & t->tlb.arrays[k].level_mask;
             if (shared) {
-                char path[CFG_PATH_LEN];
                 unsigned level = 0;
                 while (!(shared & (1u << level)))
                     level++;
-                cfg_key_path(path, a.path, "page_sizes");
-                return cfg_fail(o->ctx, path,
-                                "\"%s\" is also held by another array of %s; each page size "
-                                "lives in one array",
-                                cfg_page_size_names[level], t->name);
+                cfg_blame(o->ctx, sizes_path[k]);
+                return cfg_fail(o->ctx, sizes_path[n],
+                                "\"%s\" is also in %s; each page size lives in one array",
+                                cfg_page_size_names[level], sizes_path[k]);
             }
         }
         t->tlb.n_arrays++;
@@ -227,15 +231,15 @@ static int convert_tlb(const cfg_obj *top, const pt_format_info *fmt, cfg_tlb *t
                         t->name);
     }
     uint64_t level, seed;
-    int repl = 0, inclusion = 0;
+    int policy = 0, inclusion = 0;
     char repl_path[CFG_PATH_LEN];
     cfg_key_path(repl_path, o.path, "replacement");
     if ((rc = cfg_obj_check_keys(&o, tlb_keys, NULL)) != MM_OK ||
         (rc = cfg_read_uint(&o, "level", CFG_REQUIRED, 1, CFG_MAX_TLBS, &level)) != MM_OK ||
-        (rc = read_name_set(&o, "serves", cfg_access_names, "an access type",
+        (rc = read_name_set(&o, "serves", cfg_access_names, "access type",
                             (1u << MM_ACCESS_COUNT) - 1, &t->serves)) != MM_OK ||
         (rc = cfg_read_u32(&o, "latency", 1, 1, CFG_MAX_CYCLES, &t->latency)) != MM_OK ||
-        (rc = cfg_read_enum(&o, "replacement", cfg_repl_names, REPL_LRU, &repl)) != MM_OK ||
+        (rc = cfg_read_enum(&o, "replacement", cfg_repl_names, REPL_LRU, &policy)) != MM_OK ||
         (rc = cfg_read_uint(&o, "lfsr_seed", REPL_LFSR_DEFAULT_SEED, 1, UINT16_MAX, &seed)) !=
             MM_OK ||
         (rc = cfg_read_enum(&o, "inclusion", cfg_inclusion_names, CFG_NON_INCLUSIVE,
@@ -244,7 +248,7 @@ static int convert_tlb(const cfg_obj *top, const pt_format_info *fmt, cfg_tlb *t
     t->level = (unsigned)level;
     t->inclusion = (cfg_inclusion)inclusion;
     t->tlb.name = t->name;
-    t->tlb.replacement = (repl_policy)repl;
+    t->tlb.replacement = (repl_policy)policy;
     t->tlb.lfsr_seed = (uint16_t)seed;
     if (t->level == 1 && t->inclusion != CFG_NON_INCLUSIVE) {
         char path[CFG_PATH_LEN];

@@ -168,7 +168,7 @@ int cfg_obj_check_keys(const cfg_obj *o, const char *const *allowed, const char 
 /* Shows a number the way the user wrote it: integers without a fraction. */
 static void format_number(char *out, size_t cap, double v)
 {
-    if (v == (double)(long long)v && v > -9e18 && v < 9e18)
+    if (v > -9e18 && v < 9e18 && v == (double)(long long)v)
         snprintf(out, cap, "%lld", (long long)v);
     else
         snprintf(out, cap, "%g", v);

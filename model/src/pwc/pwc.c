@@ -4,38 +4,15 @@
  * invalidation in pwc_flush.c, the storage in pwc_internal.h.
  */
 #include "pwc/pwc_internal.h"
+#include "tlb/repl_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-static bool is_power_of_two(uint32_t x)
-{
-    return x != 0 && (x & (x - 1)) == 0;
-}
-
-/* Validates one array's geometry; field names the config key. entries 0
- * means "not cached" and is always valid. */
+/* entries 0 means "not cached" and is always valid. */
 static int check_geometry(const pwc_geometry *g, repl_policy policy, const char *field, mm_error *err)
 {
-    if (g->entries == 0)
-        return MM_OK;
-    if (g->ways == 0)
-        return mm_fail(err, MM_ERR_CONFIG, "%s: ways must be at least 1", field);
-    if (g->ways > g->entries)
-        return mm_fail(err, MM_ERR_CONFIG, "%s: ways %u > entries %u", field, g->ways, g->entries);
-    if (g->entries % g->ways != 0)
-        return mm_fail(err, MM_ERR_CONFIG, "%s: entries %u not a multiple of ways %u", field, g->entries,
-                       g->ways);
-    uint32_t sets = g->entries / g->ways;
-    if (!is_power_of_two(sets))
-        return mm_fail(err, MM_ERR_CONFIG, "%s: sets %u (entries %u / ways %u) not a power of two", field, sets,
-                       g->entries, g->ways);
-    if (g->ways > REPL_MAX_WAYS)
-        return mm_fail(err, MM_ERR_CONFIG, "%s: ways %u > %u", field, g->ways, REPL_MAX_WAYS);
-    if (policy == REPL_PLRU && !is_power_of_two(g->ways))
-        return mm_fail(err, MM_ERR_CONFIG, "%s: plru needs a power-of-two number of ways, got %u", field,
-                       g->ways);
-    return MM_OK;
+    return g->entries ? repl_check_geometry(g->entries, g->ways, policy, field, err) : MM_OK;
 }
 
 static int check_config(const pwc_config *cfg, mm_error *err)
@@ -50,7 +27,7 @@ static int check_config(const pwc_config *cfg, mm_error *err)
     if ((unsigned)cfg->replacement >= REPL_COUNT)
         return mm_fail(err, MM_ERR_CONFIG, "pwc.replacement: unknown policy %d", (int)cfg->replacement);
     if (cfg->design != PWC_SPLIT)
-        return check_geometry(&cfg->unified, cfg->replacement, "pwc.unified", err);
+        return check_geometry(&cfg->unified, cfg->replacement, "pwc", err); /* keys pwc.entries, pwc.ways */
     /* Levels outside 1..levels-1 have no non-leaf entries to cache in
      * this format; their geometry is ignored, so one preset serves
      * formats of different depths. */

@@ -7,7 +7,8 @@
 
 /* The way of `set` holding the level-`level` entry for prefix visible to
  * asid, or a->ways. */
-static uint32_t find_translation(const pwc_array *a, uint32_t set, unsigned level, uint64_t prefix, uint16_t asid)
+static uint32_t find_translation(const pwc_array *a, uint32_t set, unsigned level, uint64_t prefix,
+                                 uint16_t asid)
 {
     const pwc_entry *row = a->e + (size_t)set * a->ways;
     uint8_t state = pwc_state(level);
@@ -71,7 +72,8 @@ static void write_way(pwc_array *a, uint32_t set, uint32_t way, const uint64_t *
  * replaces the victim; both count as a fill. Levels outside the cached
  * ones are ignored.
  */
-void pwc_fill(pwc *c, uint16_t asid, uint64_t va, unsigned level, uint64_t table_pa, uint8_t perm, bool global)
+void pwc_fill(pwc *c, uint16_t asid, uint64_t va, unsigned level, uint64_t table_pa, uint8_t perm,
+              bool global)
 {
     pwc_array *a = pwc_array_of(c, level);
     if (!a)

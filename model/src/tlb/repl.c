@@ -1,5 +1,6 @@
 /*
- * repl.c — replacement state of a set-associative structure (repl.h).
+ * repl.c — replacement state of a set-associative structure (repl.h) and
+ * the geometry check shared by every such structure (repl_internal.h).
  * The RTL reproduces these rules bit for bit:
  *
  * Every policy first returns the lowest-numbered invalid way of the set.
@@ -32,23 +33,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-static unsigned lowest_set_bit(uint64_t x)
+int repl_check_geometry(uint32_t entries, uint32_t ways, repl_policy policy, const char *field,
+                        mm_error *err)
 {
-#if defined(__GNUC__)
-    return (unsigned)__builtin_ctzll(x);
-#else
-    unsigned n = 0;
-    while (!(x & 1u)) {
-        x >>= 1;
-        n++;
-    }
-    return n;
-#endif
-}
-
-static bool is_power_of_two(uint32_t x)
-{
-    return x != 0 && (x & (x - 1)) == 0;
+    if (entries == 0)
+        return mm_fail(err, MM_ERR_CONFIG, "%s: entries must be at least 1", field);
+    if (ways == 0)
+        return mm_fail(err, MM_ERR_CONFIG, "%s: ways must be at least 1", field);
+    if (ways > entries)
+        return mm_fail(err, MM_ERR_CONFIG, "%s: ways %u > entries %u", field, ways, entries);
+    if (entries % ways != 0)
+        return mm_fail(err, MM_ERR_CONFIG, "%s: entries %u not a multiple of ways %u", field, entries, ways);
+    uint32_t sets = entries / ways;
+    if (!repl_is_power_of_two(sets))
+        return mm_fail(err, MM_ERR_CONFIG, "%s: sets %u (entries %u / ways %u) not a power of two", field,
+                       sets, entries, ways);
+    if (ways > REPL_MAX_WAYS)
+        return mm_fail(err, MM_ERR_CONFIG, "%s: ways %u > %u", field, ways, REPL_MAX_WAYS);
+    if (policy == REPL_PLRU && !repl_is_power_of_two(ways))
+        return mm_fail(err, MM_ERR_CONFIG, "%s: plru needs a power-of-two number of ways, got %u", field,
+                       ways);
+    return MM_OK;
 }
 
 /* Fills path_mask/path_value for a tree of at most 64 ways by walking the
@@ -85,7 +90,7 @@ repl *repl_create(repl_policy policy, uint32_t sets, uint32_t ways, uint16_t lfs
         mm_fail(err, MM_ERR_INVALID, "repl: ways %u not in 1..%u", ways, REPL_MAX_WAYS);
         return NULL;
     }
-    if (policy == REPL_PLRU && !is_power_of_two(ways)) {
+    if (policy == REPL_PLRU && !repl_is_power_of_two(ways)) {
         mm_fail(err, MM_ERR_INVALID, "repl: plru needs a power-of-two number of ways, got %u", ways);
         return NULL;
     }
@@ -198,7 +203,7 @@ uint32_t repl_victim(repl *r, uint32_t set, const uint64_t *valid)
         uint64_t present = i + 1u == r->valid_words ? r->last_word_mask : ~0ull;
         uint64_t invalid = ~valid[i] & present;
         if (invalid)
-            return i * 64u + lowest_set_bit(invalid);
+            return i * 64u + repl_lowest_set_bit(invalid);
     }
     switch (r->policy) {
     case REPL_LRU:

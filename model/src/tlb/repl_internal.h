@@ -1,12 +1,41 @@
 /*
- * repl_internal.h — the replacement state's layout, visible inside the
- * model so the TLB lookup (the hottest path) can apply a hit's touch
- * inline. Everything else goes through repl.h; the rules are in repl.c.
+ * repl_internal.h — what the model's set-associative structures (TLB
+ * arrays, walk caches) share beyond repl.h: the replacement state's layout,
+ * so the TLB lookup (the hottest path) can apply a hit's touch inline; the
+ * geometry check every such structure applies; two bit helpers. The
+ * replacement rules themselves are in repl.c.
  */
 #ifndef MMULAB_REPL_INTERNAL_H
 #define MMULAB_REPL_INTERNAL_H
 
 #include "mmulab/repl.h"
+
+static inline bool repl_is_power_of_two(uint32_t x)
+{
+    return x != 0 && (x & (x - 1)) == 0;
+}
+
+/* Index of the lowest set bit of a non-zero x. */
+static inline unsigned repl_lowest_set_bit(uint64_t x)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctzll(x);
+#else
+    unsigned n = 0;
+    while (!(x & 1u)) {
+        x >>= 1;
+        n++;
+    }
+    return n;
+#endif
+}
+
+/* MM_ERR_CONFIG, with a message starting with `field`, unless entries and
+ * ways describe a structure repl can manage under policy: entries and
+ * ways >= 1, ways <= entries, entries a multiple of ways, a power-of-two
+ * number of sets, ways <= REPL_MAX_WAYS, power-of-two ways for PLRU. */
+int repl_check_geometry(uint32_t entries, uint32_t ways, repl_policy policy, const char *field,
+                        mm_error *err);
 
 struct repl {
     repl_policy policy;

@@ -8,37 +8,17 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 static const char *const size_names[MM_MAX_LEVELS] = {"4K", "2M", "1G", "512G", "256T"};
-
-static bool is_power_of_two(uint32_t x)
-{
-    return x != 0 && (x & (x - 1)) == 0;
-}
 
 static int check_array(const tlb_config *cfg, const char *name, unsigned index, mm_error *err)
 {
     const tlb_array_config *a = &cfg->arrays[index];
-    if (a->entries == 0)
-        return mm_fail(err, MM_ERR_CONFIG, "%s.arrays[%u]: entries must be at least 1", name, index);
-    if (a->ways == 0)
-        return mm_fail(err, MM_ERR_CONFIG, "%s.arrays[%u]: ways must be at least 1", name, index);
-    if (a->ways > a->entries)
-        return mm_fail(err, MM_ERR_CONFIG, "%s.arrays[%u]: ways %u > entries %u", name, index, a->ways,
-                       a->entries);
-    if (a->entries % a->ways != 0)
-        return mm_fail(err, MM_ERR_CONFIG, "%s.arrays[%u]: entries %u not a multiple of ways %u", name,
-                       index, a->entries, a->ways);
-    uint32_t sets = a->entries / a->ways;
-    if (!is_power_of_two(sets))
-        return mm_fail(err, MM_ERR_CONFIG, "%s.arrays[%u]: sets %u (entries %u / ways %u) not a power of two",
-                       name, index, sets, a->entries, a->ways);
-    if (a->ways > REPL_MAX_WAYS)
-        return mm_fail(err, MM_ERR_CONFIG, "%s.arrays[%u]: ways %u > %u", name, index, a->ways, REPL_MAX_WAYS);
-    if (cfg->replacement == REPL_PLRU && !is_power_of_two(a->ways))
-        return mm_fail(err, MM_ERR_CONFIG, "%s.arrays[%u]: plru needs a power-of-two number of ways, got %u",
-                       name, index, a->ways);
+    char field[TLB_NAME_LEN + 16];
+    snprintf(field, sizeof field, "%s.arrays[%u]", name, index);
+    int rc = repl_check_geometry(a->entries, a->ways, cfg->replacement, field, err);
+    if (rc != MM_OK)
+        return rc;
     if (a->level_mask == 0)
         return mm_fail(err, MM_ERR_CONFIG, "%s.arrays[%u]: no page sizes", name, index);
     if (a->level_mask >> MM_MAX_LEVELS)
@@ -125,12 +105,13 @@ tlb *tlb_create(const tlb_config *cfg, mm_error *err)
                 continue;
             t->array_of_level[level] = (int8_t)i;
             unsigned last_ways = a->ways - 8u * (a->fp_words - 1u);
+            uint64_t last_bytes = last_ways == 8 ? ~0ull : (1ull << (8u * last_ways)) - 1u;
             t->probes[t->n_probes++] = (tlb_probe_step){
                 .key = a->key,
                 .data = a->data,
                 .fp = a->fp,
                 .repl = a->repl,
-                .last_fp_mask = last_ways == 8 ? TLB_FP_HIGHS : TLB_FP_HIGHS & ((1ull << (8u * last_ways)) - 1u),
+                .last_fp_mask = TLB_FP_HIGHS & last_bytes,
                 .set_mask = a->set_mask,
                 .ways = a->ways,
                 .fp_words = a->fp_words,
@@ -157,20 +138,6 @@ void tlb_destroy(tlb *t)
     free(t);
 }
 
-static unsigned lowest_set_bit(uint64_t x)
-{
-#if defined(__GNUC__)
-    return (unsigned)__builtin_ctzll(x);
-#else
-    unsigned n = 0;
-    while (!(x & 1u)) {
-        x >>= 1;
-        n++;
-    }
-    return n;
-#endif
-}
-
 /* The first matching way over the probe list (smallest page first, ways in
  * ascending order), or false. Fingerprints select the candidate ways eight
  * at a time (a byte of x is zero where the fingerprints agree; the borrow
@@ -194,7 +161,7 @@ static inline const tlb_probe_step *find(const tlb *t, uint64_t va, uint16_t asi
             if (i + 1u == step->fp_words)
                 candidates &= step->last_fp_mask;
             while (candidates) {
-                uint32_t way = 8u * i + lowest_set_bit(candidates) / 8u;
+                uint32_t way = 8u * i + repl_lowest_set_bit(candidates) / 8u;
                 size_t cell = first_cell + way;
                 if (step->key[cell] == key && tlb_asid_matches(step->data[cell].asid_tag, asid)) {
                     *set_out = set;
