@@ -33,6 +33,7 @@ enum { KIND_L1HIT, KIND_SEQUENTIAL, KIND_RANDOM, KIND_MIXED };
 struct workload {
     int kind;
     uint64_t requests, issued;
+    uint64_t cycle;
     uint64_t footprint;
     uint64_t rng;
     uint64_t kernel_va, kernel_pa; /* one global page, the same frame in every process */
@@ -180,22 +181,24 @@ static void mixed_next(workload *w, mmu_request *req)
     if (pick < 30) {
         /* instruction fetch: straight-line code with occasional jumps */
         req->access = MM_ACCESS_IFETCH;
-        w->pc[p] += 16;
-        if (w->pc[p] >= CODE_VA + CODE_BYTES || ((r >> 8) & 31) == 0)
+        w->pc[p] += 4;
+        if (w->pc[p] >= CODE_VA + CODE_BYTES || ((r >> 8) & 63) == 0)
             w->pc[p] = CODE_VA + ((r >> 16) % CODE_BYTES & ~15ull);
         req->va = w->pc[p];
         return;
     }
     req->access = ((r >> 7) % 3 == 0) ? MM_ACCESS_STORE : MM_ACCESS_LOAD;
-    if (pick < 50) {
+    if (pick < 55) {
         req->va = STACK_VA + STACK_BYTES - 8 - ((r >> 20) % 4096);
-    } else if (pick < 70) {
-        /* zipf-like heap: the square of a uniform variate favours low pages */
+    } else if (pick < 75) {
+        /* heap: 90 % to a hot set of 64 pages, the rest anywhere; the square
+         * of a uniform variate makes low pages hotter in both */
         uint64_t u = (r >> 24) & 0xffff;
-        uint64_t page = (u * u >> 16) * (HEAP_BYTES >> 12) >> 16;
+        uint64_t span = ((r >> 44) % 10) ? 64 : (HEAP_BYTES >> 12);
+        uint64_t page = (u * u >> 16) * span >> 16;
         req->va = HEAP_VA + (page << 12) + ((r >> 40) & 0xff8);
-    } else if (pick < 85) {
-        w->stream_pos[p] = (w->stream_pos[p] + 64) % STREAM_BYTES;
+    } else if (pick < 91) {
+        w->stream_pos[p] = (w->stream_pos[p] + 8) % STREAM_BYTES;
         req->va = STREAM_VA + w->stream_pos[p];
     } else if (pick < 99) {
         req->va = HUGE_VA + ((r >> 20) % HUGE_BYTES & ~7ull);
@@ -212,7 +215,13 @@ bool workload_next(workload *w, mmu_request *req)
     uint64_t i = w->issued++;
     memset(req, 0, sizeof *req);
     req->id = i;
-    req->cycle = i;
+    /* one request every 1-3 cycles (mean 2), except the TLB-hit stream,
+     * which issues one per cycle */
+    if (w->kind != KIND_L1HIT && i)
+        w->cycle += 1 + rng_next(&w->rng) % 3;
+    else if (i)
+        w->cycle++;
+    req->cycle = w->cycle;
     uint64_t r;
     switch (w->kind) {
     case KIND_L1HIT:

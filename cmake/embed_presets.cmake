@@ -5,7 +5,7 @@ list(SORT MMULAB_PRESET_FILES)
 set(MMULAB_PRESETS_C ${PROJECT_BINARY_DIR}/generated/presets_gen.c)
 add_custom_command(
   OUTPUT ${MMULAB_PRESETS_C}
-  COMMAND ${CMAKE_COMMAND} -DOUT=${MMULAB_PRESETS_C} "-DFILES=${MMULAB_PRESET_FILES}"
+  COMMAND ${CMAKE_COMMAND} -DOUT=${MMULAB_PRESETS_C} -DDIR=${PROJECT_SOURCE_DIR}/configs/presets
           -P ${PROJECT_SOURCE_DIR}/cmake/embed_presets_run.cmake
   DEPENDS ${MMULAB_PRESET_FILES} ${PROJECT_SOURCE_DIR}/cmake/embed_presets_run.cmake
   COMMENT "Embedding config presets")

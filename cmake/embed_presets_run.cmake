@@ -1,5 +1,8 @@
-# Script mode: writes OUT, a C file defining cfg_presets[] = {name, json}.
-set(body "/* generated from configs/presets/*.json by cmake/embed_presets_run.cmake */\n")
+# Script mode: writes OUT, a C file defining cfg_presets[] = {name, json}
+# from every DIR/*.json, sorted by name.
+file(GLOB FILES ${DIR}/*.json)
+list(SORT FILES)
+set(body "/* generated from the JSON files in configs/presets by cmake/embed_presets_run.cmake */\n")
 string(APPEND body "#include \"config/presets.h\"\n\nconst cfg_preset cfg_presets[] = {\n")
 foreach(f ${FILES})
   get_filename_component(name ${f} NAME_WE)

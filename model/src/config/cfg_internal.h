@@ -64,8 +64,8 @@ int cfg_lookup_name(const char *const *names, const char *name);
 
 /* --- typed readers (config_values.c); each fails naming o.path.key --- */
 const cJSON *cfg_obj_item(const cfg_obj *o, const char *key);
-/* Child object; absent -> out->json NULL, or an error when required. */
-int cfg_obj_child(const cfg_obj *o, const char *key, bool required, cfg_obj *out);
+/* Child object; absent -> out->json NULL (every key takes its default). */
+int cfg_obj_child(const cfg_obj *o, const char *key, cfg_obj *out);
 /* Every key of o must be in the NULL-terminated allowed list (or, when
  * extra is non-NULL, in that list too). */
 int cfg_obj_check_keys(const cfg_obj *o, const char *const *allowed, const char *const *extra);
@@ -77,9 +77,10 @@ int cfg_read_uint(const cfg_obj *o, const char *key, uint64_t dflt, uint64_t min
 int cfg_read_u32(const cfg_obj *o, const char *key, uint64_t dflt, uint64_t min, uint64_t max,
                  uint32_t *out);
 int cfg_read_bool(const cfg_obj *o, const char *key, bool dflt, bool *out);
-/* dflt < 0: required. */
+/* One of the NULL-terminated names, as its index. */
 int cfg_read_enum(const cfg_obj *o, const char *key, const char *const *names, int dflt, int *out);
-/* dflt NULL: required. Fails when the string is empty or does not fit cap. */
+/* Fails when the string is empty, holds a control character or does not
+ * fit cap. */
 int cfg_read_string(const cfg_obj *o, const char *key, const char *dflt, char *out, size_t cap);
 /* Bytes: a JSON integer or a string "N", "NKiB", "NMiB", "NGiB", "NTiB". */
 int cfg_read_size(const cfg_obj *o, const char *key, uint64_t dflt, uint64_t min, uint64_t max,
@@ -100,7 +101,7 @@ int cfg_read_geometry(const cfg_obj *o, uint64_t dflt_entries, bool zero_ok, rep
                       const char *repl_path, uint32_t *entries, uint32_t *ways);
 
 /* --- conversion of a merged document --- */
-/* config_schema.c: the whole document into out (zeroed first). */
+/* config_schema.c: the whole document (an object) into out, zeroed first. */
 int cfg_convert(const cJSON *root, mmu_config *out, cfg_ctx *ctx);
 /* config_tlbs.c: the "tlbs" list into out->n_tlbs and out->tlbs[].name,
  * so the top level can accept those names as keys; then the TLB objects

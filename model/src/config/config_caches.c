@@ -22,7 +22,7 @@ static int read_split_levels(const cfg_obj *o, const pt_format_info *fmt, const 
                              cfg_pwc *c)
 {
     cfg_obj levels;
-    int rc = cfg_obj_child(o, "levels", false, &levels);
+    int rc = cfg_obj_child(o, "levels", &levels);
     if (rc != MM_OK)
         return rc;
     const cJSON *item;
@@ -48,7 +48,7 @@ static int read_split_levels(const cfg_obj *o, const pt_format_info *fmt, const 
         char key[12];
         cfg_obj lo;
         snprintf(key, sizeof key, "%u", level);
-        if ((rc = cfg_obj_child(&levels, key, false, &lo)) != MM_OK)
+        if ((rc = cfg_obj_child(&levels, key, &lo)) != MM_OK)
             return rc;
         if (!lo.json) {
             c->latency[level] = 1;
@@ -75,7 +75,7 @@ int cfg_convert_pwc(const cfg_obj *top, const pt_format_info *fmt, mmu_config *o
     cfg_pwc *c = &out->pwc;
     uint64_t seed;
     int design = 0, policy = 0, rc;
-    if ((rc = cfg_obj_child(top, "pwc", false, &o)) != MM_OK ||
+    if ((rc = cfg_obj_child(top, "pwc", &o)) != MM_OK ||
         (rc = cfg_obj_check_keys(&o, pwc_keys, NULL)) != MM_OK ||
         (rc = cfg_read_enum(&o, "design", cfg_pwc_design_names, PWC_NONE, &design)) != MM_OK ||
         (rc = cfg_read_enum(&o, "replacement", cfg_repl_names, REPL_LRU, &policy)) != MM_OK ||
@@ -140,7 +140,7 @@ int cfg_convert_memlat(const cfg_obj *top, mmu_config *out)
     cfg_obj o;
     memlat_config *m = &out->memlat;
     int model = 0, rc;
-    if ((rc = cfg_obj_child(top, "memory_latency", false, &o)) != MM_OK ||
+    if ((rc = cfg_obj_child(top, "memory_latency", &o)) != MM_OK ||
         (rc = cfg_obj_check_keys(&o, memlat_keys, NULL)) != MM_OK ||
         (rc = cfg_read_enum(&o, "model", cfg_memlat_model_names, MEMLAT_FIXED, &model)) != MM_OK)
         return rc;

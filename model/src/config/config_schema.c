@@ -68,14 +68,14 @@ static int read_arch(const cfg_obj *top, mmu_config *out, const pt_format_info *
     static const char *const x86_keys[] = {"nxe", "wp", "smep", "smap", NULL};
     static const char *const riscv_keys[] = {"sum", "mxr", "svnapot", "svpbmt", NULL};
     cfg_obj x86, riscv;
-    if ((rc = cfg_obj_child(top, "x86", false, &x86)) != MM_OK ||
+    if ((rc = cfg_obj_child(top, "x86", &x86)) != MM_OK ||
         (rc = cfg_obj_check_keys(&x86, x86_keys, NULL)) != MM_OK ||
         (rc = cfg_read_bool(&x86, "nxe", true, &out->nxe)) != MM_OK ||
         (rc = cfg_read_bool(&x86, "wp", true, &out->wp)) != MM_OK ||
         (rc = cfg_read_bool(&x86, "smep", false, &out->smep)) != MM_OK ||
         (rc = cfg_read_bool(&x86, "smap", false, &out->smap)) != MM_OK)
         return rc;
-    if ((rc = cfg_obj_child(top, "riscv", false, &riscv)) != MM_OK ||
+    if ((rc = cfg_obj_child(top, "riscv", &riscv)) != MM_OK ||
         (rc = cfg_obj_check_keys(&riscv, riscv_keys, NULL)) != MM_OK ||
         (rc = cfg_read_bool(&riscv, "sum", false, &out->sum)) != MM_OK ||
         (rc = cfg_read_bool(&riscv, "mxr", false, &out->mxr)) != MM_OK ||
@@ -92,7 +92,7 @@ static int read_memory(const cfg_obj *top, const pt_format_info *fmt, mmu_config
     uint64_t pa_bits;
     int alloc = 0, rc;
     pmem_config *m = &out->mem;
-    if ((rc = cfg_obj_child(top, "memory", false, &mem)) != MM_OK ||
+    if ((rc = cfg_obj_child(top, "memory", &mem)) != MM_OK ||
         (rc = cfg_obj_check_keys(&mem, keys, NULL)) != MM_OK ||
         (rc = cfg_read_uint(&mem, "pa_bits", PMEM_MAX_PA_BITS, 32, PMEM_MAX_PA_BITS, &pa_bits)) !=
             MM_OK ||
@@ -141,7 +141,7 @@ static int read_walker(const cfg_obj *top, mmu_config *out)
     cfg_obj w;
     uint64_t count, queue;
     int rc;
-    if ((rc = cfg_obj_child(top, "walker", false, &w)) != MM_OK ||
+    if ((rc = cfg_obj_child(top, "walker", &w)) != MM_OK ||
         (rc = cfg_obj_check_keys(&w, keys, NULL)) != MM_OK ||
         (rc = cfg_read_uint(&w, "count", 1, 1, 16, &count)) != MM_OK ||
         (rc = cfg_read_uint(&w, "queue", 8, 0, 64, &queue)) != MM_OK ||
@@ -160,9 +160,6 @@ int cfg_convert(const cJSON *root, mmu_config *out, cfg_ctx *ctx)
 {
     memset(out, 0, sizeof *out);
     cfg_obj top = {ctx, root, ""};
-    if (!cJSON_IsObject(root))
-        return cfg_fail(ctx, "", "expected a JSON object at the top level, got %s",
-                        cfg_type_name(root));
 
     int rc = cfg_read_tlb_names(&top, top_keys, out);
     if (rc != MM_OK)

@@ -177,7 +177,7 @@ static int read_extra_arrays(const cfg_obj *o, const pt_format_info *fmt, const 
                              cfg_tlb *t)
 {
     cfg_obj arrays;
-    int rc = cfg_obj_child(o, "arrays", false, &arrays);
+    int rc = cfg_obj_child(o, "arrays", &arrays);
     if (rc != MM_OK || !arrays.json)
         return rc;
     /* key paths of the page sizes each array holds, to name a conflict */
@@ -187,7 +187,7 @@ static int read_extra_arrays(const cfg_obj *o, const pt_format_info *fmt, const 
     cJSON_ArrayForEach(item, arrays.json)
     {
         cfg_obj a;
-        if ((rc = cfg_obj_child(&arrays, item->string, false, &a)) != MM_OK)
+        if ((rc = cfg_obj_child(&arrays, item->string, &a)) != MM_OK)
             return rc;
         if (item->string[0] == '\0' || strchr(item->string, '.'))
             return cfg_fail(o->ctx, a.path, "an array name must be non-empty and without dots");
@@ -222,7 +222,7 @@ static int read_extra_arrays(const cfg_obj *o, const pt_format_info *fmt, const 
 static int convert_tlb(const cfg_obj *top, const pt_format_info *fmt, cfg_tlb *t)
 {
     cfg_obj o;
-    int rc = cfg_obj_child(top, t->name, false, &o);
+    int rc = cfg_obj_child(top, t->name, &o);
     if (rc != MM_OK)
         return rc;
     if (!o.json) {

@@ -32,8 +32,6 @@ int cfg_fail(cfg_ctx *ctx, const char *path, const char *fmt, ...)
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     cfg_blame(ctx, path);
-    if (path[0] == '\0')
-        return mm_fail(ctx->err, MM_ERR_CONFIG, "%s", text);
     return mm_fail(ctx->err, MM_ERR_CONFIG, "%s: %s", path, text);
 }
 
@@ -119,18 +117,13 @@ const cJSON *cfg_obj_item(const cfg_obj *o, const char *key)
     return o->json ? cJSON_GetObjectItemCaseSensitive(o->json, key) : NULL;
 }
 
-int cfg_obj_child(const cfg_obj *o, const char *key, bool required, cfg_obj *out)
+int cfg_obj_child(const cfg_obj *o, const char *key, cfg_obj *out)
 {
     const cJSON *item = cfg_obj_item(o, key);
     out->ctx = o->ctx;
     out->json = NULL;
     cfg_key_path(out->path, o->path, key);
-    if (!item) {
-        if (required)
-            return cfg_fail(o->ctx, out->path, "required key missing (an object)");
-        return MM_OK;
-    }
-    if (!cJSON_IsObject(item))
+    if (item && !cJSON_IsObject(item))
         return cfg_fail(o->ctx, out->path, "expected an object, got %s", cfg_type_name(item));
     out->json = item;
     return MM_OK;
@@ -245,8 +238,6 @@ int cfg_read_enum(const cfg_obj *o, const char *key, const char *const *names, i
     char path[CFG_PATH_LEN];
     cfg_key_path(path, o->path, key);
     if (!item) {
-        if (dflt < 0)
-            return cfg_fail(o->ctx, path, "required key missing (a string)");
         *out = dflt;
         return MM_OK;
     }
@@ -272,8 +263,6 @@ int cfg_read_string(const cfg_obj *o, const char *key, const char *dflt, char *o
         if (!cJSON_IsString(item))
             return cfg_fail(o->ctx, path, "expected a string, got %s", cfg_type_name(item));
         s = item->valuestring;
-    } else if (!dflt) {
-        return cfg_fail(o->ctx, path, "required key missing (a string)");
     }
     size_t len = strlen(s);
     if (len == 0)

@@ -187,12 +187,13 @@ void mmu_emit(mmu *m, const mmu_response *resp)
         m->respond(m->respond_opaque, resp);
 }
 
-/* The lower-level TLB that takes the victims of TLB i under exclusion. */
-static int exclusive_below(const mmu *m, uint8_t mask, unsigned i)
+/* The exclusive TLB one level below TLB i (serving some of the same
+ * access types) that takes i's victims, or -1. */
+static int exclusive_below(const mmu *m, unsigned i)
 {
     for (unsigned j = 0; j < m->cfg.n_tlbs; j++)
-        if ((mask & (1u << j)) && m->tlb_level[j] == m->tlb_level[i] + 1 &&
-            m->tlb_inclusion[j] == CFG_EXCLUSIVE)
+        if (m->tlb_level[j] == m->tlb_level[i] + 1 && m->tlb_inclusion[j] == CFG_EXCLUSIVE &&
+            (m->cfg.tlbs[j].serves & m->cfg.tlbs[i].serves))
             return (int)j;
     return -1;
 }
@@ -204,7 +205,7 @@ static void back_invalidate(mmu *m, unsigned i, const tlb_entry *victim)
             tlb_invalidate_entry(m->tlbs[j], victim);
 }
 
-static void insert_one(mmu *m, unsigned i, const tlb_entry *e, uint8_t mask)
+static void insert_one(mmu *m, unsigned i, const tlb_entry *e)
 {
     tlb_entry victim;
     if (!tlb_insert(m->tlbs[i], e, &victim))
@@ -212,7 +213,7 @@ static void insert_one(mmu *m, unsigned i, const tlb_entry *e, uint8_t mask)
     m->stats->tlb[i].evictions++;
     if (m->tlb_inclusion[i] == CFG_INCLUSIVE)
         back_invalidate(m, i, &victim);
-    int below = exclusive_below(m, mask, i);
+    int below = exclusive_below(m, i);
     if (below >= 0 && tlb_holds_level(m->tlbs[below], victim.level)) {
         tlb_entry second;
         if (tlb_insert(m->tlbs[below], &victim, &second))
@@ -232,7 +233,7 @@ void mmu_fill_tlbs(mmu *m, uint8_t mask, const tlb_entry *e)
             if (m->tlb_inclusion[i] == CFG_EXCLUSIVE && level > 1)
                 continue;
             if (tlb_holds_level(m->tlbs[i], e->level))
-                insert_one(m, i, e, mask);
+                insert_one(m, i, e);
         }
     }
 }
