@@ -66,6 +66,14 @@ TEST(ConfigFile, NameDefaultsToTheFileStem)
     EXPECT_STREQ(s.cfg.name, "from-set");
 }
 
+TEST(ConfigFile, LongFileStemIsCutToTheNameLength)
+{
+    TempFile f(R"({})", std::string(80, 'x'));
+    Loaded l = load(nullptr, f.path());
+    ASSERT_EQ(l.rc, MM_OK) << l.msg();
+    EXPECT_EQ(std::string(l.cfg.name), std::string(63, 'x'));
+}
+
 TEST(ConfigFile, NestedObjectsMergeKeyByKey)
 {
     TempFile f(R"({"l1dtlb": {"arrays": {"2M": {"entries": 64}}},

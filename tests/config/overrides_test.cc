@@ -92,6 +92,22 @@ TEST(ConfigSet, ArrayAppendAndDelete)
     EXPECT_STREQ(d.cfg.memlat.levels[1].name, "llc");
 }
 
+TEST(ConfigSet, ObjectIntoArrayElementMerges)
+{
+    Loaded l = load_sets({"memory_latency.levels.0={\"latency\":5}"});
+    ASSERT_EQ(l.rc, MM_OK) << l.msg();
+    EXPECT_EQ(l.cfg.memlat.levels[0].hit_cycles, 5u);
+    EXPECT_EQ(l.cfg.memlat.levels[0].ways, 8u);
+    EXPECT_STREQ(l.cfg.memlat.levels[0].name, "l1d");
+}
+
+TEST(ConfigSet, SizeAsDigitString)
+{
+    Loaded l = load_sets({"memory.base=\"8192\""});
+    ASSERT_EQ(l.rc, MM_OK) << l.msg();
+    EXPECT_EQ(l.cfg.mem.base, 8192u);
+}
+
 TEST(ConfigSet, WholeArrayReplaces)
 {
     Loaded l = load_sets({"memory_latency.levels=[{\"size\":\"4KiB\",\"ways\":4,\"latency\":3}]"});

@@ -171,6 +171,9 @@ TEST(ConfigPresets, RocketSv39)
     const mmu_config &c = l.cfg;
     EXPECT_EQ(c.format, PT_SV39);
     EXPECT_EQ(c.ad, WALK_AD_FAULT);
+    EXPECT_EQ(c.pa_bits, 32u);
+    EXPECT_EQ(c.mem.pa_bits, 32u);
+    EXPECT_EQ(c.mem.size_bytes, 4ull << 30); // all of a 32-bit physical address space
     ASSERT_EQ(c.n_tlbs, 2u);
     EXPECT_EQ(cfg_find_tlb(&c, "l2tlb"), -1);
     for (const char *name : {"l1itlb", "l1dtlb"}) {
@@ -199,6 +202,7 @@ TEST(ConfigPresets, ChampSim)
     ASSERT_EQ(l.rc, MM_OK) << l.msg();
     const mmu_config &c = l.cfg;
     EXPECT_EQ(c.format, PT_X86_64_5LEVEL);
+    EXPECT_EQ(c.mem.size_bytes, 16ull << 30);
     ASSERT_EQ(c.n_tlbs, 3u);
     expect_array(tlb(c, "l1itlb").tlb, 0, 64, 4, K4 | M2 | G1); // 16 sets x 4 ways
     expect_array(tlb(c, "l1dtlb").tlb, 0, 64, 4, K4 | M2 | G1);

@@ -72,6 +72,7 @@ int cfg_obj_check_keys(const cfg_obj *o, const char *const *allowed, const char 
 /* The unknown-key error for path, suggesting the nearest allowed key. */
 int cfg_unknown_key(cfg_ctx *ctx, const char *path, const char *key, const char *const *allowed,
                     const char *const *extra);
+/* An integer in min..max; dflt when absent (CFG_REQUIRED: must be present). */
 int cfg_read_uint(const cfg_obj *o, const char *key, uint64_t dflt, uint64_t min, uint64_t max,
                   uint64_t *out);
 int cfg_read_u32(const cfg_obj *o, const char *key, uint64_t dflt, uint64_t min, uint64_t max,
@@ -95,7 +96,7 @@ void cfg_format_size(char *out, size_t cap, uint64_t bytes);
 /* --- geometry shared by TLB arrays and walk caches (config_tlbs.c) --- */
 /* Reads entries (dflt, or CFG_REQUIRED) and ways (default: entries, i.e.
  * fully associative) of o and checks sets are a power of two, and that
- * repl can handle the ways. zero_ok allows entries = ways = 0 (level not
+ * policy can handle the ways. zero_ok allows entries = ways = 0 (level not
  * cached). repl_path is blamed with the ways for a PLRU conflict. */
 int cfg_read_geometry(const cfg_obj *o, uint64_t dflt_entries, bool zero_ok, repl_policy policy,
                       const char *repl_path, uint32_t *entries, uint32_t *ways);
