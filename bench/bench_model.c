@@ -7,6 +7,7 @@
  * request relative to touching the request. Prints figures; never fails
  * on speed.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -79,7 +79,14 @@ static void prefix_error(mm_error *err, const char *label)
     if (!err)
         return;
     char joined[2 * sizeof err->msg];
-    snprintf(joined, sizeof joined, "%s: %s", label, err->msg);
+    size_t n = strlen(label);
+    if (n > sizeof err->msg - 3)
+        n = sizeof err->msg - 3;
+    memcpy(joined, label, n);
+    joined[n] = ':';
+    joined[n + 1] = ' ';
+    memcpy(joined + n + 2, err->msg, sizeof err->msg);
+    /* the message may be cut to fit; a one-line error stays one line */
     memcpy(err->msg, joined, sizeof err->msg - 1);
     err->msg[sizeof err->msg - 1] = '\0';
 }
@@ -142,8 +149,8 @@ static int read_file(const char *path, char **text_out, size_t *len_out, mm_erro
 
 static int parse_file(const char *path, cJSON **out, mm_error *err)
 {
-    char *text;
-    size_t len;
+    char *text = NULL;
+    size_t len = 0;
     int rc = read_file(path, &text, &len, err);
     if (rc != MM_OK)
         return rc;

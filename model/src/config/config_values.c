@@ -35,17 +35,30 @@ int cfg_fail(cfg_ctx *ctx, const char *path, const char *fmt, ...)
     return mm_fail(ctx->err, MM_ERR_CONFIG, "%s: %s", path, text);
 }
 
+/* Appends text to the path in out (length *n), cutting at CFG_PATH_LEN - 1
+ * so a long path still gives a one-line message. */
+static void path_append(char *out, size_t *n, const char *text)
+{
+    while (*text && *n + 1 < CFG_PATH_LEN)
+        out[(*n)++] = *text++;
+    out[*n] = '\0';
+}
+
 void cfg_key_path(char *out, const char *prefix, const char *key)
 {
-    if (prefix[0] == '\0')
-        snprintf(out, CFG_PATH_LEN, "%s", key);
-    else
-        snprintf(out, CFG_PATH_LEN, "%s.%s", prefix, key);
+    size_t n = 0;
+    out[0] = '\0';
+    path_append(out, &n, prefix);
+    if (prefix[0] != '\0')
+        path_append(out, &n, ".");
+    path_append(out, &n, key);
 }
 
 void cfg_index_path(char *out, const char *prefix, unsigned index)
 {
-    snprintf(out, CFG_PATH_LEN, "%s.%u", prefix, index);
+    char digits[16];
+    snprintf(digits, sizeof digits, "%u", index);
+    cfg_key_path(out, prefix, digits);
 }
 
 const char *cfg_type_name(const cJSON *item)
