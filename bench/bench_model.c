@@ -89,12 +89,22 @@ static int bench_one(const char *preset, const char *wl_name, uint64_t n, uint64
 
 int main(int argc, char **argv)
 {
-    bool quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+    bool quick = false;
+    const char *only = NULL; /* run only the cases of this workload */
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--quick") == 0)
+            quick = true;
+        else
+            only = argv[i];
+    }
     uint64_t n = quick ? 5000000 : 50000000;
     int rc = 0;
     printf("mmulab model benchmark, one core%s\n", quick ? " (--quick)" : "");
-    rc |= bench_one("skylake", "l1hit", n, 0, 100e6);
-    rc |= bench_one("skylake", "random", n / 5, 4ull << 30, 10e6);
-    rc |= bench_one("champsim", "random", n / 5, 4ull << 30, 10e6);
+    if (!only || strcmp(only, "l1hit") == 0)
+        rc |= bench_one("skylake", "l1hit", n, 0, 100e6);
+    if (!only || strcmp(only, "random") == 0) {
+        rc |= bench_one("skylake", "random", n / 5, 4ull << 30, 10e6);
+        rc |= bench_one("champsim", "random", n / 5, 4ull << 30, 10e6);
+    }
     return rc;
 }
