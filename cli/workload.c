@@ -2,7 +2,10 @@
  * workload.c — the built-in workloads. They stand in for a real trace
  * until one is given (traces/ brings those): every address they touch is
  * mapped in a real page table first, so walks read real PTEs.
- *   l1hit       a hot set of 16 data pages and 4 code pages (TLB-hit stream)
+ *   l1hit       random accesses to 16 hot data pages and 4 code pages: a TLB-hit
+ *               stream with no page locality (the worst case for the model)
+ *   loop        a loop over a 64 KiB array (8-byte strides) whose code is 4
+ *               pages: a TLB-hit stream with a real loop's page locality
  *   sequential  8-byte strided loads through the footprint (default 1 GiB)
  *   random      uniform random loads/stores over the footprint (default 4 GiB)
  *   mixed       two processes (ASIDs 1 and 2) switched every 50 000 requests,
@@ -15,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { KIND_L1HIT, KIND_SEQUENTIAL, KIND_RANDOM, KIND_MIXED };
+enum { KIND_L1HIT, KIND_SEQUENTIAL, KIND_RANDOM, KIND_MIXED, KIND_LOOP };
 
 #define CODE_VA 0x400000ull
 #define CODE_BYTES (256ull << 10)
@@ -42,7 +45,8 @@ struct workload {
     char describe[160];
 };
 
-static const char *const names[] = {"mixed", "random", "sequential", "l1hit", NULL};
+static const char *const names[] = {"mixed", "random", "sequential", "l1hit", "loop", NULL};
+static const int kinds[] = {KIND_MIXED, KIND_RANDOM, KIND_SEQUENTIAL, KIND_L1HIT, KIND_LOOP};
 
 const char *const *workload_names(void)
 {
@@ -88,6 +92,7 @@ static int build_process(workload *w, mmu *m, pmem *mem, uint16_t asid, mm_error
     uint32_t code = MM_PERM_R | MM_PERM_X | MM_PERM_U | MM_PERM_A;
     switch (w->kind) {
     case KIND_L1HIT:
+    case KIND_LOOP:
         rc = map_range(table, mem, CODE_VA, 4 * 4096, 0, code, err);
         if (!rc)
             rc = map_range(table, mem, HEAP_VA, 16 * 4096, 0, data_attrs(), err);
@@ -127,10 +132,10 @@ workload *workload_create(const workload_params *p, mmu *m, pmem *mem, mm_error 
     int kind = -1;
     for (int i = 0; names[i]; i++)
         if (strcmp(p->name, names[i]) == 0)
-            kind = i == 0 ? KIND_MIXED : i == 1 ? KIND_RANDOM : i == 2 ? KIND_SEQUENTIAL : KIND_L1HIT;
+            kind = kinds[i];
     if (kind < 0)
         return mm_fail(err, MM_ERR_INVALID,
-                       "--workload: unknown workload \"%s\" (mixed, random, sequential, l1hit)",
+                       "--workload: unknown workload \"%s\" (mixed, random, sequential, l1hit, loop)",
                        p->name),
                NULL;
     workload *w = calloc(1, sizeof *w);
@@ -153,9 +158,10 @@ workload *workload_create(const workload_params *p, mmu *m, pmem *mem, mm_error 
             return NULL;
         }
     }
-    static const char *const what[] = {"16 hot data pages and 4 code pages",
+    static const char *const what[] = {"random accesses to 16 hot data pages and 4 code pages",
                                        "8-byte strided loads", "uniform random loads/stores",
-                                       "two processes: code, stack, heap, stream, 2M pages"};
+                                       "two processes: code, stack, heap, stream, 2M pages",
+                                       "a loop over a 64 KiB array with 4 pages of code"};
     snprintf(w->describe, sizeof w->describe, "%s: %s, %llu requests, footprint %llu MiB, seed %llu",
              p->name, what[kind], (unsigned long long)w->requests,
              (unsigned long long)(w->footprint >> 20), (unsigned long long)w->rng);
@@ -217,7 +223,7 @@ bool workload_next(workload *w, mmu_request *req)
     req->id = i;
     /* one request every 1-3 cycles (mean 2), except the TLB-hit stream,
      * which issues one per cycle */
-    if (w->kind != KIND_L1HIT && i)
+    if (w->kind != KIND_L1HIT && w->kind != KIND_LOOP && i)
         w->cycle += 1 + rng_next(&w->rng) % 3;
     else if (i)
         w->cycle++;
@@ -232,6 +238,18 @@ bool workload_next(workload *w, mmu_request *req)
         } else {
             req->access = (r >> 5) & 1 ? MM_ACCESS_STORE : MM_ACCESS_LOAD;
             req->va = HEAP_VA + ((r >> 8) & 15) * 4096 + ((r >> 16) & 0xff8);
+        }
+        req->asid = 1;
+        break;
+    case KIND_LOOP:
+        /* one instruction fetch (4-byte steps through the loop body) per
+         * three data accesses (8-byte steps through the array) */
+        if (i % 4 == 0) {
+            req->access = MM_ACCESS_IFETCH;
+            req->va = CODE_VA + (i & 0x3fff);
+        } else {
+            req->access = (i % 4 == 3) ? MM_ACCESS_STORE : MM_ACCESS_LOAD;
+            req->va = HEAP_VA + ((i * 2) & 0xfff8);
         }
         req->asid = 1;
         break;

@@ -64,11 +64,6 @@ void engine_drop_pending_fills(mmu *m)
         m->heap[i].dropped = true;
 }
 
-bool engine_idle(const mmu *m)
-{
-    return m->heap_len == 0 && m->wait_len == 0;
-}
-
 /* ---- walk jobs ---- */
 
 int engine_new_job(mmu *m, const mmu_request *req, uint64_t accept, uint64_t ready, uint8_t tlb_mask)
@@ -251,7 +246,7 @@ static void start_walk(mmu *m, uint64_t start)
     m->last_start = start;
 
     const mmu_request *req = &job->req;
-    walk_ctx *ctx = mmu_context(m, req->asid);
+    const walk_ctx *ctx = &mmu_context(m, req->asid)->walk;
     mmu_response *r = &job->resp;
     memset(r, 0, sizeof *r);
     r->id = req->id;
@@ -346,7 +341,10 @@ static void apply_fill(mmu *m, const pending_fill *f)
     }
     if (f->kind == FILL_TLB_PROMOTE) {
         if (m->tlb_inclusion[f->hit_tlb] == CFG_EXCLUSIVE)
+        {
+            mmu_memo_forget(m, f->hit_tlb);
             tlb_invalidate_entry(m->tlbs[f->hit_tlb], &f->entry);
+        }
         mmu_fill_tlbs(m, f->tlb_mask, &f->entry);
         return;
     }

@@ -49,13 +49,12 @@ static void cr3_write(mmu *m, uint64_t cr3)
 {
     uint16_t pcid = (uint16_t)(cr3 & PT_X86_CR3_PCID_MASK);
     uint64_t root = cr3 & PT_X86_ADDR_MASK;
-    walk_ctx *ctx = mmu_context(m, pcid);
-    walk_ctx fresh;
-    if (!ctx) {
-        mmu_context_defaults(m, &fresh, root, pcid);
-        ctx = &fresh;
-    }
-    walk_ctx updated = *ctx;
+    mmu_ctx *known = mmu_context(m, pcid);
+    walk_ctx updated;
+    if (known)
+        updated = known->walk;
+    else
+        mmu_context_defaults(m, &updated, root, pcid);
     updated.root_pa = root;
     mmu_set_context(m, &updated, NULL);
     if (!(cr3 & PT_X86_CR3_NOFLUSH)) {
@@ -67,6 +66,8 @@ static void cr3_write(mmu *m, uint64_t cr3)
 void flush_apply(mmu *m, const mmu_flush *f)
 {
     pwc *c = m->walk_cache;
+    for (unsigned i = 0; i < m->cfg.n_tlbs; i++)
+        mmu_memo_forget(m, i);
     switch (f->kind) {
     case MMU_FLUSH_ALL:
         tlbs_all(m);

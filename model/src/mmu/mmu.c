@@ -149,7 +149,7 @@ int mmu_set_context(mmu *m, const walk_ctx *ctx, mm_error *err)
         return mm_fail(err, MM_ERR_INVALID, "context for asid %u: format %s differs from the MMU's %s",
                        ctx->asid, pt_format_get(ctx->format)->name,
                        pt_format_get(m->cfg.format)->name);
-    walk_ctx *slot = u64map_get(&m->contexts, ctx->asid);
+    mmu_ctx *slot = u64map_get(&m->contexts, ctx->asid);
     if (!slot) {
         slot = malloc(sizeof *slot);
         if (!slot || !u64map_put(&m->contexts, ctx->asid, slot)) {
@@ -157,34 +157,25 @@ int mmu_set_context(mmu *m, const walk_ctx *ctx, mm_error *err)
             return mm_fail(err, MM_ERR_NOMEM, "mmu: out of host memory");
         }
     }
-    *slot = *ctx;
+    slot->walk = *ctx;
+    for (unsigned a = 0; a < MM_ACCESS_COUNT; a++)
+        for (unsigned priv = 0; priv < 2; priv++)
+            for (unsigned perm = 0; perm < MMU_PERM_VALUES; perm++)
+                slot->hit_fault[a][priv][perm] =
+                    (uint8_t)walk_check_perm(ctx, (uint8_t)perm, (mm_access)a, (mm_priv)priv);
     m->last_ctx = slot;
     m->last_asid = ctx->asid;
     return MM_OK;
 }
 
-walk_ctx *mmu_context(mmu *m, uint16_t asid)
+mmu_ctx *mmu_context_lookup(mmu *m, uint16_t asid)
 {
-    if (m->last_ctx && m->last_asid == asid)
-        return m->last_ctx;
-    walk_ctx *ctx = u64map_get(&m->contexts, asid);
+    mmu_ctx *ctx = u64map_get(&m->contexts, asid);
     if (ctx) {
         m->last_ctx = ctx;
         m->last_asid = asid;
     }
     return ctx;
-}
-
-void mmu_emit(mmu *m, const mmu_response *resp)
-{
-    mmu_stats *s = m->stats;
-    s->translation_cycles += resp->completion_cycle - resp->issue_cycle;
-    if (resp->completion_cycle > s->last_completion_cycle)
-        s->last_completion_cycle = resp->completion_cycle;
-    s->faults[resp->fault]++;
-    m->outstanding--;
-    if (m->respond)
-        m->respond(m->respond_opaque, resp);
 }
 
 /* The exclusive TLB one level below TLB i (serving some of the same
@@ -201,13 +192,16 @@ static int exclusive_below(const mmu *m, unsigned i)
 static void back_invalidate(mmu *m, unsigned i, const tlb_entry *victim)
 {
     for (unsigned j = 0; j < m->cfg.n_tlbs; j++)
-        if (m->tlb_level[j] < m->tlb_level[i])
+        if (m->tlb_level[j] < m->tlb_level[i]) {
+            mmu_memo_forget(m, j);
             tlb_invalidate_entry(m->tlbs[j], victim);
+        }
 }
 
 static void insert_one(mmu *m, unsigned i, const tlb_entry *e)
 {
     tlb_entry victim;
+    mmu_memo_forget(m, i);
     if (!tlb_insert(m->tlbs[i], e, &victim))
         return;
     m->stats->tlb[i].evictions++;
@@ -216,6 +210,7 @@ static void insert_one(mmu *m, unsigned i, const tlb_entry *e)
     int below = exclusive_below(m, i);
     if (below >= 0 && tlb_holds_level(m->tlbs[below], victim.level)) {
         tlb_entry second;
+        mmu_memo_forget(m, (unsigned)below);
         if (tlb_insert(m->tlbs[below], &victim, &second))
             m->stats->tlb[below].evictions++;
     }
@@ -259,7 +254,7 @@ static int queue_walk(mmu *m, const mmu_request *req, uint64_t accept, uint64_t 
     return MM_OK;
 }
 
-int mmu_issue(mmu *m, const mmu_request *req, mm_error *err)
+static int bad_request(mmu *m, const mmu_request *req, mm_error *err)
 {
     if (req->cycle < m->last_issue)
         return mm_fail(err, MM_ERR_INVALID, "request %llu: issue cycle %llu is before cycle %llu",
@@ -268,12 +263,14 @@ int mmu_issue(mmu *m, const mmu_request *req, mm_error *err)
     if (req->access >= MM_ACCESS_COUNT || req->priv > MM_PRIV_SUPERVISOR)
         return mm_fail(err, MM_ERR_INVALID, "request %llu: bad access type %u or privilege %u",
                        (unsigned long long)req->id, req->access, req->priv);
-    walk_ctx *ctx = mmu_context(m, req->asid);
-    if (!ctx)
-        return mm_fail(err, MM_ERR_INVALID, "request %llu: no address space with asid %u",
-                       (unsigned long long)req->id, req->asid);
-    m->last_issue = req->cycle;
-    uint64_t accept = req->cycle > m->port_cycle ? req->cycle : m->port_cycle;
+    return mm_fail(err, MM_ERR_INVALID, "request %llu: no address space with asid %u",
+                   (unsigned long long)req->id, req->asid);
+}
+
+/* The accept cycle of a request issued at `cycle` (docs/timing.md, step 1). */
+static uint64_t accept_cycle(mmu *m, uint64_t cycle)
+{
+    uint64_t accept = cycle > m->port_cycle ? cycle : m->port_cycle;
     if (!engine_idle(m))
         engine_advance(m, accept);
     if (m->jobs_live >= m->max_jobs) {
@@ -286,56 +283,97 @@ int mmu_issue(mmu *m, const mmu_request *req, mm_error *err)
         m->stats->walker_stall_cycles += accept - before;
     }
     m->port_cycle = accept;
+    return accept;
+}
+
+static int hit_response(mmu *m, const mmu_request *req, uint64_t accept, uint32_t latency,
+                        unsigned k, const tlb_entry *e, mm_fault fault, mm_error *err)
+{
+    const uint8_t *path = m->path[req->access];
+    mmu_response r;
+    r.id = req->id;
+    r.va = req->va;
+    r.pa = 0;
+    r.issue_cycle = req->cycle;
+    r.completion_cycle = accept + latency;
+    r.asid = req->asid;
+    r.access = req->access;
+    r.fault = (uint8_t)fault;
+    r.level = 0;
+    r.hit = path[k];
+    r.pwc_level = 0;
+    r.pte_reads = 0;
+    r.pte_writes = 0;
+    r.merged = 0;
+    if (fault == MM_FAULT_NONE) {
+        r.pa = translate(e, req->va);
+        r.level = e->level;
+        if (k > 0) {
+            /* refill the levels above at the cycle the hit answers */
+            pending_fill f;
+            memset(&f, 0, sizeof f);
+            f.kind = FILL_TLB_PROMOTE;
+            f.cycle = r.completion_cycle;
+            f.entry = *e;
+            f.hit_tlb = path[k];
+            for (unsigned u = 0; u < k; u++)
+                f.tlb_mask |= (uint8_t)(1u << path[u]);
+            if (!engine_push_fill(m, &f))
+                return mm_fail(err, MM_ERR_NOMEM, "mmu: out of host memory");
+        }
+    }
+    mmu_emit(m, &r);
+    return MM_OK;
+}
+
+int mmu_issue(mmu *m, const mmu_request *req, mm_error *err)
+{
+    mmu_ctx *ctx = mmu_context(m, req->asid);
+    if (req->cycle < m->last_issue || req->access >= MM_ACCESS_COUNT ||
+        req->priv > MM_PRIV_SUPERVISOR || !ctx)
+        return bad_request(m, req, err);
+    m->last_issue = req->cycle;
+    uint64_t accept = accept_cycle(m, req->cycle);
     m->outstanding++;
 
     mmu_stats *s = m->stats;
     unsigned a = req->access;
     s->requests[a]++;
-    uint32_t latency = 0;
+    const uint8_t *hit_fault = ctx->hit_fault[a][req->priv];
     const uint8_t *path = m->path[a];
+    uint32_t latency = 0;
     for (unsigned k = 0; k < m->path_len[a]; k++) {
         unsigned ti = path[k];
         tlb_entry e;
-        s->tlb[ti].accesses[a]++;
+        mmu_tlb_stats *ts = &s->tlb[ti];
+        tlb_memo *memo = &m->memo[ti];
+        ts->accesses[a]++;
         latency += m->tlb_latency[ti];
-        if (!tlb_lookup(m->tlbs[ti], req->va, req->asid, &e, NULL)) {
-            s->tlb[ti].misses[a]++;
+        if (memo->valid && memo->page == req->va >> MM_PAGE_SHIFT && memo->asid == req->asid) {
+            e.ppn = memo->ppn;
+            e.level = memo->level;
+            e.perm = memo->perm;
+            e.vpn = req->va >> MM_LEVEL_SHIFT(e.level);
+            e.asid = memo->entry_asid;
+        } else if (tlb_lookup(m->tlbs[ti], req->va, req->asid, &e, NULL)) {
+            memo->valid = true;
+            memo->page = req->va >> MM_PAGE_SHIFT;
+            memo->asid = req->asid;
+            memo->entry_asid = e.asid;
+            memo->ppn = e.ppn;
+            memo->level = e.level;
+            memo->perm = e.perm;
+        } else {
+            ts->misses[a]++;
             continue;
         }
-        s->tlb[ti].hits[a]++;
-        mm_fault fault = walk_check_perm(ctx, e.perm, (mm_access)a, (mm_priv)req->priv);
+        ts->hits[a]++;
+        mm_fault fault = (mm_fault)hit_fault[e.perm & (MMU_PERM_VALUES - 1)];
         if ((fault == MM_FAULT_DIRTY_CLEAR || fault == MM_FAULT_ACCESSED_CLEAR) &&
-            ctx->ad == WALK_AD_HARDWARE)
+            ctx->walk.ad == WALK_AD_HARDWARE)
             /* the hardware must write the PTE's A/D bits: walk */
             return queue_walk(m, req, accept, accept + latency, err);
-        mmu_response r = {0};
-        r.id = req->id;
-        r.va = req->va;
-        r.asid = req->asid;
-        r.access = (uint8_t)a;
-        r.issue_cycle = req->cycle;
-        r.completion_cycle = accept + latency;
-        r.hit = (uint8_t)ti;
-        r.fault = (uint8_t)fault;
-        if (fault == MM_FAULT_NONE) {
-            r.pa = translate(&e, req->va);
-            r.level = e.level;
-            if (k > 0) {
-                /* refill the levels above at the cycle the hit answers */
-                pending_fill f;
-                memset(&f, 0, sizeof f);
-                f.kind = FILL_TLB_PROMOTE;
-                f.cycle = r.completion_cycle;
-                f.entry = e;
-                f.hit_tlb = (uint8_t)ti;
-                for (unsigned u = 0; u < k; u++)
-                    f.tlb_mask |= (uint8_t)(1u << path[u]);
-                if (!engine_push_fill(m, &f))
-                    return mm_fail(err, MM_ERR_NOMEM, "mmu: out of host memory");
-            }
-        }
-        mmu_emit(m, &r);
-        return MM_OK;
+        return hit_response(m, req, accept, latency, k, &e, fault, err);
     }
     return queue_walk(m, req, accept, accept + latency, err);
 }

@@ -20,6 +20,29 @@
 #define MMU_MAX_JOBS (MMU_MAX_WALKERS + MMU_MAX_QUEUE)
 #define MMU_NEVER UINT64_MAX
 
+/* One address space: its walk context and the permission check of a TLB
+ * hit tabulated for every cached perm value (walk_check_perm's result for
+ * perm bits R W X U G A D), so a hit costs a table load. */
+#define MMU_PERM_VALUES 128u
+typedef struct {
+    walk_ctx walk;
+    uint8_t hit_fault[MM_ACCESS_COUNT][2][MMU_PERM_VALUES];
+} mmu_ctx;
+
+/* The entry the last hit of one TLB returned. Touching the most recently
+ * used way again leaves every replacement policy's state as it is, so a
+ * lookup of the same 4 KiB page and ASID can reuse the entry without
+ * probing, until anything else touches or changes that TLB. */
+typedef struct {
+    uint64_t page;      /* va >> 12 */
+    uint64_t ppn;
+    uint16_t asid;        /* of the lookup */
+    uint16_t entry_asid;  /* of the entry (differs for a global entry) */
+    uint8_t level;
+    uint8_t perm;
+    bool valid;
+} tlb_memo;
+
 /* A request that joined a walk already under way (walker.merge). */
 typedef struct merged_req {
     mmu_request req;
@@ -74,6 +97,7 @@ struct mmu {
     mmu_config cfg;
     pmem *mem;
     tlb *tlbs[CFG_MAX_TLBS];
+    tlb_memo memo[CFG_MAX_TLBS];
     uint32_t tlb_latency[CFG_MAX_TLBS];
     cfg_inclusion tlb_inclusion[CFG_MAX_TLBS];
     unsigned tlb_level[CFG_MAX_TLBS];
@@ -90,9 +114,9 @@ struct mmu {
     mmu_response_fn respond;
     void *respond_opaque;
 
-    u64map contexts;              /* asid -> walk_ctx* */
+    u64map contexts;              /* asid -> mmu_ctx* */
     uint16_t last_asid;
-    walk_ctx *last_ctx;
+    mmu_ctx *last_ctx;
 
     uint64_t now;                 /* events up to here have been applied */
     uint64_t port_cycle;          /* last request/flush accept cycle */
@@ -132,14 +156,42 @@ int engine_new_job(mmu *m, const mmu_request *req, uint64_t accept, uint64_t rea
 int engine_find_job(const mmu *m, const mmu_request *req);
 bool engine_merge(mmu *m, int job, const mmu_request *req, uint64_t ready);
 void engine_drop_pending_fills(mmu *m);
-bool engine_idle(const mmu *m);
+static inline bool engine_idle(const mmu *m)
+{
+    return (m->heap_len | m->wait_len) == 0;
+}
 /* Cycle of the next internal event, MMU_NEVER when there is none. */
 uint64_t engine_next_event(const mmu *m);
 
 /* mmu.c */
 void mmu_fill_tlbs(mmu *m, uint8_t tlb_mask, const tlb_entry *e);
-void mmu_emit(mmu *m, const mmu_response *resp);
-walk_ctx *mmu_context(mmu *m, uint16_t asid);
+mmu_ctx *mmu_context_lookup(mmu *m, uint16_t asid);
+
+static inline mmu_ctx *mmu_context(mmu *m, uint16_t asid)
+{
+    if (m->last_ctx && m->last_asid == asid)
+        return m->last_ctx;
+    return mmu_context_lookup(m, asid);
+}
+
+/* Delivers a response and accounts for it. */
+static inline void mmu_emit(mmu *m, const mmu_response *resp)
+{
+    mmu_stats *s = m->stats;
+    s->translation_cycles += resp->completion_cycle - resp->issue_cycle;
+    if (resp->completion_cycle > s->last_completion_cycle)
+        s->last_completion_cycle = resp->completion_cycle;
+    if (resp->fault)
+        s->faults[resp->fault]++;
+    m->outstanding--;
+    if (m->respond)
+        m->respond(m->respond_opaque, resp);
+}
+
+static inline void mmu_memo_forget(mmu *m, unsigned tlb_index)
+{
+    m->memo[tlb_index].valid = false;
+}
 
 /* flush.c */
 void flush_apply(mmu *m, const mmu_flush *f);
