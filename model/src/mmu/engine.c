@@ -200,15 +200,16 @@ static uint64_t time_accesses(mmu *m, const walk_result *res, uint64_t t, mmu_re
     return t;
 }
 
-/* Walk-cache fills the walk earns, applied when it completes. */
+/* Walk-cache fills the walk earns, applied when it completes: the non-leaf
+ * levels it consumed, start_level down to just above leaf_level (the leaf,
+ * or the level that faulted). walk_result fills its per-level arrays only
+ * for those levels. */
 static void collect_pwc_fills(const mmu *m, const walk_result *res, pending_fill *f)
 {
     pwc_design design = pwc_get_design(m->walk_cache);
     if (design == PWC_SPLIT || design == PWC_UNIFIED) {
-        for (unsigned level = 1; level < MM_MAX_LEVELS; level++) {
-            if (level > res->start_level || !res->fillable[level])
-                continue;
-            if (res->fault == MM_FAULT_NONE && level <= res->leaf_level)
+        for (unsigned level = res->leaf_level + 1; level <= res->start_level; level++) {
+            if (level >= MM_MAX_LEVELS || !res->fillable[level])
                 continue;
             f->pwc_level_mask |= (uint8_t)(1u << level);
             f->pwc_table[level] = res->next_table[level];
@@ -219,7 +220,8 @@ static void collect_pwc_fills(const mmu *m, const walk_result *res, pending_fill
     } else if (design == PWC_PTE) {
         for (unsigned k = 0; k < res->n_accesses; k++) {
             const walk_access *a = &res->accesses[k];
-            if (a->is_write || a->level == 0 || !res->fillable[a->level])
+            if (a->is_write || a->level <= res->leaf_level || a->level > res->start_level ||
+                !res->fillable[a->level])
                 continue;
             if (m->pte_cache_hit_mask & (1u << k))
                 continue;
