@@ -1,31 +1,81 @@
 /*
  * pmem.c — sparse physical memory: frames materialise on first write and
- * live in a hash map keyed by frame number; a one-entry cache makes runs
- * of accesses to one page-table page cheap. The allocator tracks which
- * frames are handed out in a second map, and keeps freed frames in a
- * min-heap so the sequential policy always returns the lowest free frame.
+ * live in a hash map keyed by frame number. Their contents sit in large
+ * slabs (2 MiB, huge pages where the host offers them), so the page-table
+ * pages a walk reads are dense in host memory, and a direct-mapped cache of
+ * frame -> contents in front of the map makes most lookups one compare.
+ * The allocator tracks which frames are handed out in a frame_set, and
+ * keeps freed frames in a min-heap so the sequential policy always returns
+ * the lowest free frame.
  */
+#define _DEFAULT_SOURCE /* madvise */
 #include "mmulab/pmem.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__has_include)
+#if __has_include(<sys/mman.h>)
+#include <sys/mman.h>
+#endif
+#endif
+
+#include "base/frame_set.h"
 #include "base/u64map.h"
 
-#define ALLOCATED_MARK ((void *)1)
+#define FRAME_WORDS (PMEM_FRAME_SIZE / 8u)
+/* The first slab is small so a memory that holds a handful of frames stays
+ * small; later slabs are one 2 MiB huge page each. */
+#define FIRST_SLAB_FRAMES 32u
+#define SLAB_FRAMES 512u
+#define SLAB_ALIGN ((size_t)SLAB_FRAMES * PMEM_FRAME_SIZE)
+/* The frame cache holds 4 entries per materialised frame, between these bounds. */
+#define FRAME_CACHE_MIN_BITS 8u
+#define FRAME_CACHE_MAX_BITS 16u
+#define NO_FRAME UINT64_MAX
+
+/* One frame-cache entry: data is the frame's contents, or NULL when the
+ * frame is known not to be materialised (reads as zero). */
+typedef struct {
+    uint64_t frame;
+    uint64_t *data;
+} frame_cache_entry;
 
 struct pmem {
     pmem_config cfg;
-    u64map frames;       /* frame number -> uint64_t[512] */
-    u64map allocated;    /* frame number -> ALLOCATED_MARK */
+    frame_cache_entry *cache;        /* 2^cache_bits entries */
+    unsigned cache_bits;
+    u64map frames;                   /* frame number -> contents (512 words in a slab) */
+    uint64_t **slabs;                /* every slab, for pmem_destroy */
+    size_t n_slabs, slabs_cap;
+    uint64_t *slab_next;             /* unused frames of the newest slab start here */
+    size_t slab_left;                /* ... and this many remain */
+    uint64_t *free_contents;         /* dropped frames' storage; word 0 links to the next */
+    frame_set allocated;
     uint64_t first_frame, end_frame; /* allocatable range [first, end) */
     uint64_t next_frame;             /* sequential: never-used frames start here */
     uint64_t *free_heap;             /* sequential: freed frames, min-heap */
     size_t free_count, free_cap;
     uint64_t rng;                    /* random: xorshift64* state */
-    uint64_t cached_frame;
-    uint64_t *cached_data;
 };
+
+static size_t cache_index(const pmem *mem, uint64_t frame)
+{
+    return (size_t)((frame * 0x9e3779b97f4a7c15ull) >> (64u - mem->cache_bits));
+}
+
+static bool cache_resize(pmem *mem, unsigned bits)
+{
+    frame_cache_entry *cache = malloc(((size_t)1 << bits) * sizeof *cache);
+    if (!cache)
+        return false;
+    for (size_t i = 0; i < (size_t)1 << bits; i++)
+        cache[i] = (frame_cache_entry){NO_FRAME, NULL};
+    free(mem->cache);
+    mem->cache = cache;
+    mem->cache_bits = bits;
+    return true;
+}
 
 pmem *pmem_create(const pmem_config *cfg, mm_error *err)
 {
@@ -49,15 +99,15 @@ pmem *pmem_create(const pmem_config *cfg, mm_error *err)
     if (!mem)
         return mm_fail(err, MM_ERR_NOMEM, "pmem: out of host memory"), NULL;
     mem->cfg = *cfg;
-    if (!u64map_init(&mem->frames, 1024) || !u64map_init(&mem->allocated, 1024)) {
-        pmem_destroy(mem);
-        return mm_fail(err, MM_ERR_NOMEM, "pmem: out of host memory"), NULL;
-    }
     mem->first_frame = cfg->base / PMEM_FRAME_SIZE;
     mem->end_frame = cfg->size_bytes / PMEM_FRAME_SIZE;
     mem->next_frame = mem->first_frame;
     mem->rng = cfg->seed ? cfg->seed : 0x9e3779b97f4a7c15ull;
-    mem->cached_frame = UINT64_MAX;
+    if (!u64map_init(&mem->frames, 1024) || !frame_set_init(&mem->allocated, mem->end_frame) ||
+        !cache_resize(mem, FRAME_CACHE_MIN_BITS)) {
+        pmem_destroy(mem);
+        return mm_fail(err, MM_ERR_NOMEM, "pmem: out of host memory"), NULL;
+    }
     return mem;
 }
 
@@ -65,11 +115,12 @@ void pmem_destroy(pmem *mem)
 {
     if (!mem)
         return;
-    for (size_t i = 0; i < mem->frames.cap; i++)
-        if (mem->frames.vals && mem->frames.vals[i])
-            free(mem->frames.vals[i]);
+    for (size_t i = 0; i < mem->n_slabs; i++)
+        free(mem->slabs[i]);
+    free(mem->slabs);
+    free(mem->cache);
     u64map_free(&mem->frames);
-    u64map_free(&mem->allocated);
+    frame_set_free(&mem->allocated);
     free(mem->free_heap);
     free(mem);
 }
@@ -84,36 +135,102 @@ unsigned pmem_pa_bits(const pmem *mem)
     return mem->cfg.pa_bits;
 }
 
-static uint64_t *frame_data(pmem *mem, uint64_t frame, bool create)
+/* Storage for one more frame's contents, not zeroed; NULL when the host
+ * is out of memory. */
+static uint64_t *take_contents(pmem *mem)
 {
-    if (frame == mem->cached_frame)
-        return mem->cached_data;
-    uint64_t *data = u64map_get(&mem->frames, frame);
-    if (!data && create) {
-        data = calloc(PMEM_FRAME_SIZE / 8, sizeof *data);
-        if (!data || !u64map_put(&mem->frames, frame, data)) {
-            free(data);
-            return NULL;
+    if (mem->free_contents) {
+        uint64_t *data = mem->free_contents;
+        mem->free_contents = (uint64_t *)(uintptr_t)data[0];
+        return data;
+    }
+    if (!mem->slab_left) {
+        if (mem->n_slabs == mem->slabs_cap) {
+            size_t cap = mem->slabs_cap ? 2 * mem->slabs_cap : 16;
+            uint64_t **slabs = realloc(mem->slabs, cap * sizeof *slabs);
+            if (!slabs)
+                return NULL;
+            mem->slabs = slabs;
+            mem->slabs_cap = cap;
         }
+        size_t frames = mem->n_slabs ? SLAB_FRAMES : FIRST_SLAB_FRAMES;
+        size_t bytes = frames * PMEM_FRAME_SIZE;
+        uint64_t *slab = aligned_alloc(frames == SLAB_FRAMES ? SLAB_ALIGN : PMEM_FRAME_SIZE, bytes);
+        if (!slab)
+            return NULL;
+#ifdef MADV_HUGEPAGE
+        /* A hint: page-table pages then share a few host TLB entries. */
+        if (frames == SLAB_FRAMES)
+            (void)madvise(slab, bytes, MADV_HUGEPAGE);
+#endif
+        mem->slabs[mem->n_slabs++] = slab;
+        mem->slab_next = slab;
+        mem->slab_left = frames;
     }
-    if (data) {
-        mem->cached_frame = frame;
-        mem->cached_data = data;
+    uint64_t *data = mem->slab_next;
+    mem->slab_next += FRAME_WORDS;
+    mem->slab_left--;
+    return data;
+}
+
+static void give_back_contents(pmem *mem, uint64_t *data)
+{
+    data[0] = (uint64_t)(uintptr_t)mem->free_contents;
+    mem->free_contents = data;
+}
+
+/* Keeps the cache at about four entries per materialised frame, so frames
+ * that are read together rarely share an entry. */
+static void cache_fit(pmem *mem)
+{
+    unsigned bits = mem->cache_bits;
+    while (bits < FRAME_CACHE_MAX_BITS && ((size_t)1 << bits) < 4 * mem->frames.count)
+        bits++;
+    if (bits != mem->cache_bits)
+        (void)cache_resize(mem, bits); /* on failure the smaller cache stays correct */
+}
+
+/* A frame the cache does not know: the map decides, and the cache learns
+ * the answer (present or not). */
+static uint64_t *lookup_frame(pmem *mem, uint64_t frame)
+{
+    uint64_t *data = u64map_get(&mem->frames, frame);
+    mem->cache[cache_index(mem, frame)] = (frame_cache_entry){frame, data};
+    return data;
+}
+
+static uint64_t *materialise(pmem *mem, uint64_t frame)
+{
+    uint64_t *data = take_contents(mem);
+    if (!data)
+        return NULL;
+    if (!u64map_put(&mem->frames, frame, data)) {
+        give_back_contents(mem, data);
+        return NULL;
     }
+    memset(data, 0, PMEM_FRAME_SIZE);
+    cache_fit(mem);
+    mem->cache[cache_index(mem, frame)] = (frame_cache_entry){frame, data};
     return data;
 }
 
 uint64_t pmem_read64(pmem *mem, uint64_t pa)
 {
-    uint64_t *data = frame_data(mem, pa >> 12, false);
+    uint64_t frame = pa >> 12;
+    const frame_cache_entry *hit = &mem->cache[cache_index(mem, frame)];
+    const uint64_t *data = hit->frame == frame ? hit->data : lookup_frame(mem, frame);
     return data ? data[(pa & 0xfff) >> 3] : 0;
 }
 
 void pmem_write64(pmem *mem, uint64_t pa, uint64_t value)
 {
-    uint64_t *data = frame_data(mem, pa >> 12, value != 0);
+    uint64_t frame = pa >> 12;
+    const frame_cache_entry *hit = &mem->cache[cache_index(mem, frame)];
+    uint64_t *data = hit->frame == frame ? hit->data : lookup_frame(mem, frame);
     /* Writing zero to a never-written frame changes nothing observable;
      * a host allocation failure degrades to the same (documented). */
+    if (!data && value != 0)
+        data = materialise(mem, frame);
     if (data)
         data[(pa & 0xfff) >> 3] = value;
 }
@@ -121,9 +238,12 @@ void pmem_write64(pmem *mem, uint64_t pa, uint64_t value)
 static void drop_contents(pmem *mem, uint64_t frame)
 {
     uint64_t *data = u64map_remove(&mem->frames, frame);
-    if (frame == mem->cached_frame)
-        mem->cached_frame = UINT64_MAX;
-    free(data);
+    if (!data)
+        return;
+    give_back_contents(mem, data);
+    frame_cache_entry *entry = &mem->cache[cache_index(mem, frame)];
+    if (entry->frame == frame)
+        entry->data = NULL;
 }
 
 static void heap_push(pmem *mem, uint64_t frame)
@@ -173,14 +293,6 @@ static uint64_t rng_next(pmem *mem)
     return mem->rng * 0x2545f4914f6cdd1dull;
 }
 
-static bool range_free(const pmem *mem, uint64_t frame, uint64_t count)
-{
-    for (uint64_t f = frame; f < frame + count; f++)
-        if (u64map_get(&mem->allocated, f))
-            return false;
-    return true;
-}
-
 int pmem_alloc_frames(pmem *mem, unsigned order, uint64_t *pa_out, mm_error *err)
 {
     if (order > 18)
@@ -206,7 +318,7 @@ int pmem_alloc_frames(pmem *mem, unsigned order, uint64_t *pa_out, mm_error *err
                 /* scan the freed frames for an aligned free run */
                 for (f = (mem->first_frame + count - 1) & ~(count - 1); f + count <= mem->end_frame;
                      f += count)
-                    if (range_free(mem, f, count))
+                    if (frame_set_range_free(&mem->allocated, f, count))
                         break;
                 if (f + count > mem->end_frame)
                     return mm_fail(err, MM_ERR_FULL,
@@ -240,7 +352,7 @@ int pmem_alloc_frames(pmem *mem, unsigned order, uint64_t *pa_out, mm_error *err
         uint64_t start = slots ? rng_next(mem) % slots : 0;
         for (uint64_t k = 0; k < slots; k++) {
             uint64_t f = base + (((start + k) % slots) << order);
-            if (range_free(mem, f, count)) {
+            if (frame_set_range_free(&mem->allocated, f, count)) {
                 frame = f;
                 break;
             }
@@ -250,7 +362,7 @@ int pmem_alloc_frames(pmem *mem, unsigned order, uint64_t *pa_out, mm_error *err
                            (unsigned long long)count);
     }
     for (uint64_t f = frame; f < frame + count; f++) {
-        if (!u64map_put(&mem->allocated, f, ALLOCATED_MARK))
+        if (!frame_set_add(&mem->allocated, f))
             return mm_fail(err, MM_ERR_NOMEM, "pmem: out of host memory");
         drop_contents(mem, f); /* a new frame reads as zero */
     }
@@ -266,7 +378,7 @@ int pmem_alloc_frame(pmem *mem, uint64_t *pa_out, mm_error *err)
 void pmem_free_frame(pmem *mem, uint64_t pa)
 {
     uint64_t frame = pa >> 12;
-    if (!u64map_remove(&mem->allocated, frame))
+    if (!frame_set_remove(&mem->allocated, frame))
         return;
     drop_contents(mem, frame);
     if (mem->cfg.policy == PMEM_ALLOC_SEQUENTIAL)

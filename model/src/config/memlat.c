@@ -2,29 +2,63 @@
  * memlat.c — latency of one PTE memory access (memlat.h): a fixed cost, a
  * deterministic true-LRU cache hierarchy in front of DRAM, or a seeded
  * uniform draw. memlat_access runs once per PTE read, so it allocates
- * nothing and indexes sets with masks.
+ * nothing, indexes sets with masks, keeps a set's state small (a
+ * simulated 8 MiB LLC costs 640 KiB of host memory) and examines a set's
+ * ways several at a time, without a branch per way.
  */
 #include "config/cfg_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* Bounds beyond the schema's: a level of at most 2^22 lines keeps a
- * hierarchy within a few tens of MiB of host memory. */
+ * hierarchy within a few tens of MiB of host memory: a way costs a 4-byte
+ * tag and a 1-byte rank, each set's rounded up to whole groups (below). */
 #define MEMLAT_MAX_WAYS 64u
 #define MEMLAT_MAX_LINES (1u << 22)
 #define XORSHIFT_MULT UINT64_C(0x2545F4914F6CDD1D)
 #define XORSHIFT_ZERO_SEED UINT64_C(0x9E3779B97F4A7C15)
+#define HOST_LINE 64u
 
-typedef struct {
-    uint64_t line;  /* line number + 1; 0 marks an invalid way */
-    uint64_t stamp; /* time of the last touch; the smallest is LRU */
-} memlat_way;
+/* A set's tags are stored in groups of TAG_GROUP, its ranks in groups of
+ * RANK_GROUP (one 16-byte vector each); the ways that pad a set to whole
+ * groups hold TAG_INVALID and RANK_PAD, which no probe can mistake for a
+ * way. */
+#define TAG_GROUP 4u
+#define RANK_GROUP 16u
+#define RANK_PAD 0x7fu
 
+/* A way's 32-bit tag word: 0 marks an invalid way, TAG_WIDE a tag too
+ * large for 32 bits, kept whole in the level's wide[] array (only
+ * physical addresses beyond 2^44 or so need it); any other value is the
+ * tag + 1. */
+#define TAG_INVALID 0u
+#define TAG_WIDE UINT32_MAX
+
+/*
+ * One level. For an access to line L the set is L & set_mask and the tag
+ * L >> set_bits. Per way: a tag word (see TAG_*) and a rank, the way's
+ * place in the set's recency order (0: most recently used). The ranks of
+ * a set are always a permutation of 0..n_ways-1: a touch (every hit and
+ * every fill) moves the way to rank 0 and ages every way that was more
+ * recent by one, so once every way has been filled the way of rank
+ * n_ways-1 is the least recently used one, the way the smallest last-touch
+ * time would pick. Before that, a fill takes the lowest invalid way.
+ */
 typedef struct {
-    memlat_way *ways;  /* sets * n_ways, a set's ways contiguous */
+    uint32_t *tag;   /* sets * tag_stride */
+    uint8_t *rank;   /* sets * rank_stride */
+    uint64_t *wide;  /* sets * tag_stride: the tag of each TAG_WIDE way */
     uint64_t set_mask;
+    unsigned set_bits;
     uint32_t n_ways;
+    uint32_t tag_stride;  /* n_ways rounded up to whole TAG_GROUPs */
+    uint32_t rank_stride; /* n_ways rounded up to whole RANK_GROUPs */
+    uint64_t way_mask;    /* bit w set for every real way w */
     uint32_t hit_cycles;
 } memlat_cache;
 
@@ -38,7 +72,6 @@ struct memlat {
     uint32_t min_cycles;
     uint64_t span;  /* max - min + 1 */
     uint64_t rng;   /* xorshift64* state, never 0 */
-    uint64_t clock; /* LRU time: one tick per access */
     memlat_stats stats;
 };
 
@@ -127,6 +160,39 @@ int memlat_check(const memlat_config *cfg, cfg_ctx *ctx)
                     (int)cfg->kind);
 }
 
+/* Host-line-aligned storage of n elements of size bytes, every byte set to fill. */
+static void *alloc_lines(size_t n, size_t size, int fill)
+{
+    size_t bytes = (n * size + HOST_LINE - 1) / HOST_LINE * HOST_LINE;
+    void *p = aligned_alloc(HOST_LINE, bytes);
+    if (p)
+        memset(p, fill, bytes);
+    return p;
+}
+
+static bool build_level(memlat_cache *c, const memlat_level *l, uint32_t line_bytes)
+{
+    size_t sets = (size_t)(l->size_bytes / line_bytes / l->ways);
+    c->set_mask = sets - 1;
+    while ((1ull << c->set_bits) <= c->set_mask)
+        c->set_bits++;
+    c->n_ways = l->ways;
+    c->hit_cycles = l->hit_cycles;
+    c->tag_stride = (l->ways + TAG_GROUP - 1) / TAG_GROUP * TAG_GROUP;
+    c->rank_stride = (l->ways + RANK_GROUP - 1) / RANK_GROUP * RANK_GROUP;
+    c->way_mask = l->ways == 64 ? ~0ull : (1ull << l->ways) - 1;
+    c->tag = alloc_lines(sets * c->tag_stride, sizeof *c->tag, 0);
+    c->rank = alloc_lines(sets * c->rank_stride, sizeof *c->rank, RANK_PAD);
+    /* Untouched unless a tag needs it: large callocs stay unbacked. */
+    c->wide = calloc(sets * c->tag_stride, sizeof *c->wide);
+    if (!c->tag || !c->rank || !c->wide)
+        return false;
+    for (size_t s = 0; s < sets; s++)
+        for (uint32_t w = 0; w < l->ways; w++)
+            c->rank[s * c->rank_stride + w] = (uint8_t)w;
+    return true;
+}
+
 memlat *memlat_create(const memlat_config *cfg, mm_error *err)
 {
     cfg_ctx ctx = {.err = err};
@@ -152,18 +218,11 @@ memlat *memlat_create(const memlat_config *cfg, mm_error *err)
             m->line_shift++;
         m->n_levels = cfg->n_levels;
         for (unsigned i = 0; i < cfg->n_levels; i++) {
-            const memlat_level *l = &cfg->levels[i];
-            uint64_t lines = l->size_bytes / cfg->line_bytes;
-            memlat_cache *c = &m->levels[i];
-            c->ways = calloc(lines, sizeof *c->ways);
-            if (!c->ways) {
+            if (!build_level(&m->levels[i], &cfg->levels[i], cfg->line_bytes)) {
                 memlat_destroy(m);
                 mm_fail(err, MM_ERR_NOMEM, "memory_latency.levels.%u: out of memory", i);
                 return NULL;
             }
-            c->set_mask = lines / l->ways - 1;
-            c->n_ways = l->ways;
-            c->hit_cycles = l->hit_cycles;
         }
     }
     return m;
@@ -173,49 +232,136 @@ void memlat_destroy(memlat *m)
 {
     if (!m)
         return;
-    for (unsigned i = 0; i < MEMLAT_MAX_LEVELS; i++)
-        free(m->levels[i].ways);
+    for (unsigned i = 0; i < MEMLAT_MAX_LEVELS; i++) {
+        free(m->levels[i].tag);
+        free(m->levels[i].rank);
+        free(m->levels[i].wide);
+    }
     free(m);
 }
 
-/* Probes every level in order; fills each level missed above the one that
- * hit (or all, from DRAM). Invalid ways carry stamp 0, so the first
- * invalid way wins the victim scan before any valid one. */
+/* Index of the lowest set bit of a non-zero x. */
+static inline unsigned lowest_bit(uint64_t x)
+{
+#if defined(__GNUC__)
+    return (unsigned)__builtin_ctzll(x);
+#else
+    unsigned n = 0;
+    while (!(x & 1u)) {
+        x >>= 1;
+        n++;
+    }
+    return n;
+#endif
+}
+
+/* Bit w of *equal: tags[w] == want; of *invalid: tags[w] is TAG_INVALID;
+ * over the set's tag_stride ways (padding included). */
+static inline void match_tags(const uint32_t *tags, uint32_t stride, uint32_t want, uint64_t *equal,
+                              uint64_t *invalid)
+{
+    uint64_t eq = 0, inv = 0;
+#if defined(__SSE2__)
+    __m128i wanted = _mm_set1_epi32((int)want), zero = _mm_setzero_si128();
+    for (uint32_t g = 0; g < stride; g += TAG_GROUP) {
+        __m128i t = _mm_load_si128((const __m128i *)(const void *)(tags + g));
+        eq |= (uint64_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(t, wanted))) << g;
+        inv |= (uint64_t)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(t, zero))) << g;
+    }
+#else
+    for (uint32_t w = 0; w < stride; w++) {
+        eq |= (uint64_t)(tags[w] == want) << w;
+        inv |= (uint64_t)(tags[w] == TAG_INVALID) << w;
+    }
+#endif
+    *equal = eq;
+    *invalid = inv;
+}
+
+/* The way of rank `value` (the ranks of a set hold each value once). */
+static inline uint32_t find_rank(const uint8_t *rank, uint32_t stride, uint8_t value)
+{
+#if defined(__SSE2__)
+    __m128i wanted = _mm_set1_epi8((char)value);
+    for (uint32_t g = 0; g < stride; g += RANK_GROUP) {
+        __m128i r = _mm_load_si128((const __m128i *)(const void *)(rank + g));
+        unsigned hit = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(r, wanted));
+        if (hit)
+            return g + lowest_bit(hit);
+    }
+    return 0;
+#else
+    const uint8_t *at = memchr(rank, value, stride);
+    return at ? (uint32_t)(at - rank) : 0;
+#endif
+}
+
+/* Makes way w the most recently used: every way more recent ages by one. */
+static inline void touch(uint8_t *rank, uint32_t stride, uint32_t w)
+{
+    uint8_t was = rank[w];
+#if defined(__SSE2__)
+    __m128i limit = _mm_set1_epi8((char)was);
+    for (uint32_t g = 0; g < stride; g += RANK_GROUP) {
+        __m128i *at = (__m128i *)(void *)(rank + g);
+        __m128i r = _mm_load_si128(at);
+        /* ranks and RANK_PAD are below 128, so a signed compare is exact;
+         * subtracting the all-ones lanes adds one */
+        _mm_store_si128(at, _mm_sub_epi8(r, _mm_cmpgt_epi8(limit, r)));
+    }
+#else
+    for (uint32_t i = 0; i < stride; i++)
+        rank[i] = (uint8_t)(rank[i] + (rank[i] < was));
+#endif
+    rank[w] = 0;
+}
+
+/* Looks the line up in one level and makes it the set's most recently
+ * used line, filling it on a miss; true on a hit. */
+static bool access_level(memlat_cache *c, uint64_t line)
+{
+    uint64_t set = line & c->set_mask;
+    uint64_t tag = line >> c->set_bits;
+    uint32_t *tags = c->tag + set * c->tag_stride;
+    uint8_t *rank = c->rank + set * c->rank_stride;
+    bool wide = tag >= (uint64_t)TAG_WIDE - 1u;
+    uint32_t want = wide ? TAG_WIDE : (uint32_t)tag + 1u;
+    uint64_t equal, invalid;
+    match_tags(tags, c->tag_stride, want, &equal, &invalid);
+    equal &= c->way_mask;
+    if (wide) {
+        const uint64_t *wides = c->wide + set * c->tag_stride;
+        for (uint64_t e = equal; e; e &= e - 1)
+            if (wides[lowest_bit(e)] != tag)
+                equal &= ~(e & -e);
+    }
+    if (equal) {
+        touch(rank, c->rank_stride, lowest_bit(equal));
+        return true;
+    }
+    invalid &= c->way_mask;
+    uint32_t way = invalid ? lowest_bit(invalid)
+                           : find_rank(rank, c->rank_stride, (uint8_t)(c->n_ways - 1));
+    tags[way] = want;
+    if (wide)
+        c->wide[set * c->tag_stride + way] = tag;
+    touch(rank, c->rank_stride, way);
+    return false;
+}
+
+/* Probes every level in order until one holds the line; every level
+ * probed is left with the line most recent (filled where it missed). */
 static uint32_t cache_access(memlat *m, uint64_t pa)
 {
-    uint64_t line = (pa >> m->line_shift) + 1;
-    uint64_t now = ++m->clock;
-    memlat_way *victim[MEMLAT_MAX_LEVELS];
-    uint32_t latency = m->dram_cycles;
-    unsigned missed = 0;
-    for (; missed < m->n_levels; missed++) {
-        memlat_cache *c = &m->levels[missed];
-        memlat_way *set = c->ways + ((line - 1) & c->set_mask) * c->n_ways;
-        memlat_way *v = set;
-        memlat_way *hit = NULL;
-        for (uint32_t w = 0; w < c->n_ways; w++) {
-            if (set[w].line == line) {
-                hit = &set[w];
-                break;
-            }
-            if (set[w].stamp < v->stamp)
-                v = &set[w];
+    uint64_t line = pa >> m->line_shift;
+    for (unsigned i = 0; i < m->n_levels; i++) {
+        if (access_level(&m->levels[i], line)) {
+            m->stats.hits[i]++;
+            return m->levels[i].hit_cycles;
         }
-        if (hit) {
-            hit->stamp = now;
-            m->stats.hits[missed]++;
-            latency = c->hit_cycles;
-            break;
-        }
-        victim[missed] = v;
     }
-    if (missed == m->n_levels)
-        m->stats.dram++;
-    for (unsigned i = 0; i < missed; i++) {
-        victim[i]->line = line;
-        victim[i]->stamp = now;
-    }
-    return latency;
+    m->stats.dram++;
+    return m->dram_cycles;
 }
 
 uint32_t memlat_access(memlat *m, uint64_t pa, bool is_write, uint64_t cycle)

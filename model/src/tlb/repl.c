@@ -195,16 +195,8 @@ void repl_touch(repl *r, uint32_t set, uint32_t way)
     repl_touch_unchecked(r, set, way);
 }
 
-uint32_t repl_victim(repl *r, uint32_t set, const uint64_t *valid)
+uint32_t repl_victim_full(repl *r, uint32_t set)
 {
-    if (set >= r->sets)
-        return 0;
-    for (uint32_t i = 0; i < r->valid_words; i++) {
-        uint64_t present = i + 1u == r->valid_words ? r->last_word_mask : ~0ull;
-        uint64_t invalid = ~valid[i] & present;
-        if (invalid)
-            return i * 64u + repl_lowest_set_bit(invalid);
-    }
     switch (r->policy) {
     case REPL_LRU:
     case REPL_FIFO:
@@ -220,14 +212,24 @@ uint32_t repl_victim(repl *r, uint32_t set, const uint64_t *valid)
     }
 }
 
+uint32_t repl_victim(repl *r, uint32_t set, const uint64_t *valid)
+{
+    if (set >= r->sets)
+        return 0;
+    for (uint32_t i = 0; i < r->valid_words; i++) {
+        uint64_t present = i + 1u == r->valid_words ? r->last_word_mask : ~0ull;
+        uint64_t invalid = ~valid[i] & present;
+        if (invalid)
+            return i * 64u + repl_lowest_set_bit(invalid);
+    }
+    return repl_victim_full(r, set);
+}
+
 void repl_fill(repl *r, uint32_t set, uint32_t way)
 {
     if (set >= r->sets || way >= r->ways)
         return;
-    if (r->policy == REPL_FIFO)
-        r->stamp[(size_t)set * r->ways + way] = ++r->clock;
-    else
-        repl_touch_unchecked(r, set, way);
+    repl_fill_unchecked(r, set, way);
 }
 
 void repl_invalidate(repl *r, uint32_t set, uint32_t way)

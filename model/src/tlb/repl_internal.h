@@ -1,9 +1,10 @@
 /*
  * repl_internal.h — what the model's set-associative structures (TLB
  * arrays, walk caches) share beyond repl.h: the replacement state's layout,
- * so the TLB lookup (the hottest path) can apply a hit's touch inline; the
- * geometry check every such structure applies; two bit helpers. The
- * replacement rules themselves are in repl.c.
+ * so the TLB lookup and fill (the hottest paths) can apply a touch or fill
+ * inline and ask for a victim without building a valid bitmap when they
+ * know every way is valid; the geometry check every such structure
+ * applies; two bit helpers. The replacement rules themselves are in repl.c.
  */
 #ifndef MMULAB_REPL_INTERNAL_H
 #define MMULAB_REPL_INTERNAL_H
@@ -71,6 +72,19 @@ static inline void repl_touch_unchecked(repl *r, uint32_t set, uint32_t way)
     } else if (r->policy == REPL_PLRU) {
         repl_plru_walk(r, set, way);
     }
+}
+
+/* The victim of a set whose ways are all valid (repl_victim's rule once no
+ * way is invalid; RANDOM steps the LFSR). */
+uint32_t repl_victim_full(repl *r, uint32_t set);
+
+/* repl_fill for a set and way known to be in range. */
+static inline void repl_fill_unchecked(repl *r, uint32_t set, uint32_t way)
+{
+    if (r->policy == REPL_FIFO)
+        r->stamp[(size_t)set * r->ways + way] = ++r->clock;
+    else
+        repl_touch_unchecked(r, set, way);
 }
 
 #endif

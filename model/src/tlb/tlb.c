@@ -138,41 +138,86 @@ void tlb_destroy(tlb *t)
     free(t);
 }
 
-/* The first matching way over the probe list (smallest page first, ways in
- * ascending order), or false. Fingerprints select the candidate ways eight
- * at a time (a byte of x is zero where the fingerprints agree; the borrow
- * of the subtraction can only flag extra bytes above a real zero byte,
- * never hide one); each candidate is then checked against the full key
- * and asid in ascending way order. */
-static inline const tlb_probe_step *find(const tlb *t, uint64_t va, uint16_t asid, uint32_t *set_out,
-                                         uint32_t *way_out)
+/* Where a lookup hit: the probe step, the page's vpn in that step's size,
+ * and the way. */
+typedef struct {
+    const tlb_probe_step *step;
+    uint64_t vpn;
+    uint32_t set;
+    uint32_t way;
+} tlb_hit;
+
+/* Fingerprints select the candidate ways eight at a time: a byte of x is
+ * zero where the fingerprints agree (the borrow of the subtraction can
+ * only flag extra bytes above a real zero byte, never hide one). Each
+ * candidate is then checked against the full key and asid, in ascending
+ * way order. */
+static inline uint64_t fp_candidates(uint64_t fp_word, uint64_t pattern)
 {
-    for (unsigned p = 0; p < t->n_probes; p++) {
-        const tlb_probe_step *step = &t->probes[p];
+    uint64_t x = fp_word ^ pattern;
+    return (x - TLB_FP_ONES) & ~x & TLB_FP_HIGHS;
+}
+
+static inline uint32_t check_candidates(uint64_t candidates, uint32_t first_way, const uint64_t *keys,
+                                        const tlb_data *data, uint64_t key, uint16_t asid)
+{
+    for (; candidates; candidates &= candidates - 1u) {
+        uint32_t way = first_way + repl_lowest_set_bit(candidates) / 8u;
+        if (keys[way] == key && tlb_asid_matches(data[way].asid_tag, asid))
+            return way;
+    }
+    return UINT32_MAX;
+}
+
+/* Sets of more than eight ways: one fingerprint word after another. Kept
+ * out of line so the common path (one word) stays small. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static uint32_t match_wide_set(const tlb_probe_step *step, uint64_t vpn, uint32_t set, uint16_t asid)
+{
+    uint64_t key = tlb_make_key(vpn, step->level);
+    uint64_t pattern = tlb_fingerprint(vpn, step->set_bits) * TLB_FP_ONES;
+    const uint64_t *fp = step->fp + (size_t)set * step->fp_words;
+    const uint64_t *keys = step->key + (size_t)set * step->ways;
+    const tlb_data *data = step->data + (size_t)set * step->ways;
+    for (uint32_t i = 0; i < step->fp_words; i++) {
+        uint64_t candidates = fp_candidates(fp[i], pattern);
+        if (i + 1u == step->fp_words)
+            candidates &= step->last_fp_mask;
+        uint32_t way = check_candidates(candidates, 8u * i, keys, data, key, asid);
+        if (way != UINT32_MAX)
+            return way;
+    }
+    return UINT32_MAX;
+}
+
+/* The matching way of one probe's set, or UINT32_MAX. */
+static inline uint32_t match_way(const tlb_probe_step *step, uint64_t vpn, uint32_t set, uint16_t asid)
+{
+    if (step->fp_words != 1u)
+        return match_wide_set(step, vpn, set, asid);
+    uint64_t pattern = tlb_fingerprint(vpn, step->set_bits) * TLB_FP_ONES;
+    uint64_t candidates = fp_candidates(step->fp[set], pattern) & step->last_fp_mask;
+    size_t first_cell = (size_t)set * step->ways;
+    return check_candidates(candidates, 0, step->key + first_cell, step->data + first_cell,
+                            tlb_make_key(vpn, step->level), asid);
+}
+
+/* The first match over the probe list (smallest page first). */
+static inline bool find(const tlb *t, uint64_t va, uint16_t asid, tlb_hit *hit)
+{
+    const tlb_probe_step *end = t->probes + t->n_probes;
+    for (const tlb_probe_step *step = t->probes; step < end; step++) {
         uint64_t vpn = va >> step->shift;
-        uint64_t key = tlb_make_key(vpn, step->level);
         uint32_t set = (uint32_t)vpn & step->set_mask;
-        uint64_t pattern = tlb_fingerprint(vpn, step->set_bits) * TLB_FP_ONES;
-        const uint64_t *fp = step->fp + (size_t)set * step->fp_words;
-        size_t first_cell = (size_t)set * step->ways;
-        for (uint32_t i = 0; i < step->fp_words; i++) {
-            uint64_t x = fp[i] ^ pattern;
-            uint64_t candidates = (x - TLB_FP_ONES) & ~x & TLB_FP_HIGHS;
-            if (i + 1u == step->fp_words)
-                candidates &= step->last_fp_mask;
-            while (candidates) {
-                uint32_t way = 8u * i + repl_lowest_set_bit(candidates) / 8u;
-                size_t cell = first_cell + way;
-                if (step->key[cell] == key && tlb_asid_matches(step->data[cell].asid_tag, asid)) {
-                    *set_out = set;
-                    *way_out = way;
-                    return step;
-                }
-                candidates &= candidates - 1u;
-            }
+        uint32_t way = match_way(step, vpn, set, asid);
+        if (way != UINT32_MAX) {
+            *hit = (tlb_hit){step, vpn, set, way};
+            return true;
         }
     }
-    return NULL;
+    return false;
 }
 
 static inline void copy_entry(const uint64_t *key, const tlb_data *data, size_t cell, tlb_entry *out)
@@ -184,33 +229,39 @@ static inline void copy_entry(const uint64_t *key, const tlb_data *data, size_t 
     out->perm = data[cell].perm;
 }
 
-static inline void report_hit(const tlb_probe_step *step, uint32_t set, uint32_t way, tlb_entry *out,
-                              tlb_slot *slot)
+/* A key holds the vpn whole (a vpn has at most 52 bits), so the hit's
+ * entry is rebuilt from the probe without reloading its key. */
+static inline void report_hit(const tlb_hit *hit, tlb_entry *out, tlb_slot *slot)
 {
-    if (out)
-        copy_entry(step->key, step->data, (size_t)set * step->ways + way, out);
+    const tlb_probe_step *step = hit->step;
+    if (out) {
+        const tlb_data *d = &step->data[(size_t)hit->set * step->ways + hit->way];
+        out->vpn = hit->vpn;
+        out->ppn = d->ppn;
+        out->asid = (uint16_t)d->asid_tag;
+        out->level = step->level;
+        out->perm = d->perm;
+    }
     if (slot)
-        *slot = (tlb_slot){step->array, set, way};
+        *slot = (tlb_slot){step->array, hit->set, hit->way};
 }
 
 bool tlb_lookup(tlb *t, uint64_t va, uint16_t asid, tlb_entry *out, tlb_slot *slot)
 {
-    uint32_t set, way;
-    const tlb_probe_step *step = find(t, va, asid, &set, &way);
-    if (!step)
+    tlb_hit hit;
+    if (!find(t, va, asid, &hit))
         return false;
-    repl_touch_unchecked(step->repl, set, way);
-    report_hit(step, set, way, out, slot);
+    repl_touch_unchecked(hit.step->repl, hit.set, hit.way);
+    report_hit(&hit, out, slot);
     return true;
 }
 
 bool tlb_probe(const tlb *t, uint64_t va, uint16_t asid, tlb_entry *out, tlb_slot *slot)
 {
-    uint32_t set, way;
-    const tlb_probe_step *step = find(t, va, asid, &set, &way);
-    if (!step)
+    tlb_hit hit;
+    if (!find(t, va, asid, &hit))
         return false;
-    report_hit(step, set, way, out, slot);
+    report_hit(&hit, out, slot);
     return true;
 }
 
@@ -219,12 +270,42 @@ bool tlb_holds_level(const tlb *t, unsigned level)
     return level < MM_MAX_LEVELS && t->array_of_level[level] >= 0;
 }
 
+/* True when every way of the set holds a valid entry for another page,
+ * the usual state of a set a fill goes to; one predictable branch per way. */
+static inline bool full_of_other_pages(const uint64_t *keys, uint32_t ways, uint64_t key)
+{
+    for (uint32_t w = 0; w < ways; w++)
+        if ((keys[w] == 0) | (keys[w] == key))
+            return false;
+    return true;
+}
+
+/* The lowest way of the set holding the same page as (key, asid, global)
+ * (tlb_same_page), else a->ways; *first_invalid gets the lowest way whose
+ * key is 0, else a->ways. */
+static uint32_t scan_set(const tlb_array *a, size_t first_cell, uint64_t key, uint16_t asid, bool global,
+                         uint32_t *first_invalid)
+{
+    *first_invalid = a->ways;
+    for (uint32_t w = 0; w < a->ways; w++) {
+        size_t cell = first_cell + w;
+        if (!a->key[cell]) {
+            if (*first_invalid == a->ways)
+                *first_invalid = w;
+        } else if (tlb_same_page(a->key[cell], a->data[cell].asid_tag, key, asid, global)) {
+            return w;
+        }
+    }
+    return a->ways;
+}
+
 /*
  * Insertion: an existing entry for the same page (tlb_same_page, the lowest
  * such way) is rewritten in place and counts as a fill for replacement
  * (LRU/PLRU: most recent; FIFO: newest). That rewrite evicts nothing, so
- * false is returned. Otherwise repl_victim picks the way; if it held a
- * valid entry that entry is copied to *victim and true is returned.
+ * false is returned. Otherwise the victim is the lowest invalid way, or
+ * when every way is valid the policy's choice (repl.h); if it held a valid
+ * entry that entry is copied to *victim and true is returned.
  */
 bool tlb_insert(tlb *t, const tlb_entry *e, tlb_entry *victim)
 {
@@ -237,25 +318,20 @@ bool tlb_insert(tlb *t, const tlb_entry *e, tlb_entry *victim)
     uint32_t set = (uint32_t)e->vpn & a->set_mask;
     size_t first_cell = (size_t)set * a->ways;
 
-    uint64_t valid[REPL_MAX_WAYS / 64] = {0};
+    uint32_t first_invalid = a->ways;
     uint32_t way = a->ways;
-    for (uint32_t w = 0; w < a->ways; w++) {
-        size_t cell = first_cell + w;
-        if (!a->key[cell])
-            continue;
-        valid[w / 64u] |= 1ull << (w % 64u);
-        if (way == a->ways && tlb_same_page(a->key[cell], a->data[cell].asid_tag, key, e->asid, global))
-            way = w;
-    }
+    if (!full_of_other_pages(a->key + first_cell, a->ways, key))
+        way = scan_set(a, first_cell, key, e->asid, global, &first_invalid);
     bool evicted = false;
     if (way == a->ways) {
-        way = repl_victim(a->repl, set, valid);
-        if (a->key[first_cell + way]) {
+        if (first_invalid < a->ways) {
+            way = first_invalid;
+            t->valid_count++;
+        } else {
+            way = repl_victim_full(a->repl, set);
             evicted = true;
             if (victim)
                 copy_entry(a->key, a->data, first_cell + way, victim);
-        } else {
-            t->valid_count++;
         }
     }
     size_t cell = first_cell + way;
@@ -268,7 +344,7 @@ bool tlb_insert(tlb *t, const tlb_entry *e, tlb_entry *victim)
     uint64_t *fp = &a->fp[(size_t)set * a->fp_words + way / 8u];
     unsigned shift = 8u * (way % 8u);
     *fp = (*fp & ~(0xffull << shift)) | ((uint64_t)tlb_fingerprint(e->vpn, a->set_bits) << shift);
-    repl_fill(a->repl, set, way);
+    repl_fill_unchecked(a->repl, set, way);
     return evicted;
 }
 
