@@ -44,6 +44,9 @@ unsigned pmem_pa_bits(const pmem *mem);
  * materialising them. */
 uint64_t pmem_read64(pmem *mem, uint64_t pa);
 void pmem_write64(pmem *mem, uint64_t pa, uint64_t value);
+/* A host-side hint: start loading the word at pa into the host's caches.
+ * Changes nothing the model can observe. */
+void pmem_prefetch64(pmem *mem, uint64_t pa);
 
 /* Allocates a zeroed frame; returns MM_ERR_FULL when none is free. */
 int pmem_alloc_frame(pmem *mem, uint64_t *pa_out, mm_error *err);

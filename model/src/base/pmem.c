@@ -222,6 +222,19 @@ uint64_t pmem_read64(pmem *mem, uint64_t pa)
     return data ? data[(pa & 0xfff) >> 3] : 0;
 }
 
+void pmem_prefetch64(pmem *mem, uint64_t pa)
+{
+    uint64_t frame = pa >> 12;
+    const frame_cache_entry *hit = &mem->cache[cache_index(mem, frame)];
+    const uint64_t *data = hit->frame == frame ? hit->data : lookup_frame(mem, frame);
+#if defined(__GNUC__)
+    if (data)
+        __builtin_prefetch(&data[(pa & 0xfff) >> 3]);
+#else
+    (void)data;
+#endif
+}
+
 void pmem_write64(pmem *mem, uint64_t pa, uint64_t value)
 {
     uint64_t frame = pa >> 12;

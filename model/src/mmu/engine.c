@@ -12,25 +12,42 @@
 
 /* ---- fill heap, ordered by (cycle, seq) ---- */
 
-static bool fill_before(const pending_fill *a, const pending_fill *b)
+static bool key_before(const fill_key *a, const fill_key *b)
 {
     return a->cycle < b->cycle || (a->cycle == b->cycle && a->seq < b->seq);
 }
 
+static bool grow_fills(mmu *m)
+{
+    size_t cap = m->fills_cap ? m->fills_cap * 2 : 64;
+    pending_fill *fills = realloc(m->fills, cap * sizeof *fills);
+    if (!fills)
+        return false;
+    m->fills = fills;
+    uint32_t *free_slots = realloc(m->fill_free, cap * sizeof *free_slots);
+    fill_key *heap = realloc(m->heap, cap * sizeof *heap);
+    if (free_slots)
+        m->fill_free = free_slots;
+    if (heap)
+        m->heap = heap;
+    if (!free_slots || !heap)
+        return false;
+    for (size_t i = cap; i-- > m->fills_cap;)
+        m->fill_free[m->fill_free_len++] = (uint32_t)i;
+    m->fills_cap = cap;
+    m->heap_cap = cap;
+    return true;
+}
+
 bool engine_push_fill(mmu *m, const pending_fill *f)
 {
-    if (m->heap_len == m->heap_cap) {
-        size_t cap = m->heap_cap ? m->heap_cap * 2 : 64;
-        pending_fill *heap = realloc(m->heap, cap * sizeof *heap);
-        if (!heap)
-            return false;
-        m->heap = heap;
-        m->heap_cap = cap;
-    }
-    pending_fill item = *f;
-    item.seq = m->fill_seq++;
+    if (m->fill_free_len == 0 && !grow_fills(m))
+        return false;
+    uint32_t slot = m->fill_free[--m->fill_free_len];
+    m->fills[slot] = *f;
+    fill_key item = {f->cycle, m->fill_seq++, slot};
     size_t i = m->heap_len++;
-    while (i > 0 && fill_before(&item, &m->heap[(i - 1) / 2])) {
+    while (i > 0 && key_before(&item, &m->heap[(i - 1) / 2])) {
         m->heap[i] = m->heap[(i - 1) / 2];
         i = (i - 1) / 2;
     }
@@ -38,62 +55,102 @@ bool engine_push_fill(mmu *m, const pending_fill *f)
     return true;
 }
 
-static void pop_fill(mmu *m, pending_fill *out)
+/* Removes the earliest fill from the heap; its slot is released by the caller. */
+static uint32_t pop_fill(mmu *m)
 {
-    *out = m->heap[0];
-    pending_fill last = m->heap[--m->heap_len];
+    uint32_t slot = m->heap[0].slot;
+    fill_key last = m->heap[--m->heap_len];
     size_t i = 0, n = m->heap_len;
     for (;;) {
         size_t c = 2 * i + 1;
         if (c >= n)
             break;
-        if (c + 1 < n && fill_before(&m->heap[c + 1], &m->heap[c]))
+        if (c + 1 < n && key_before(&m->heap[c + 1], &m->heap[c]))
             c++;
-        if (!fill_before(&m->heap[c], &last))
+        if (!key_before(&m->heap[c], &last))
             break;
         m->heap[i] = m->heap[c];
         i = c;
     }
     if (n)
         m->heap[i] = last;
+    return slot;
 }
 
 void engine_drop_pending_fills(mmu *m)
 {
     for (size_t i = 0; i < m->heap_len; i++)
-        m->heap[i].dropped = true;
+        m->fills[m->heap[i].slot].dropped = true;
 }
 
 /* ---- walk jobs ---- */
 
+/* A host-side speed hint, no model effect: while the job waits for its
+ * start, bring the leaf PTE it will read into the host's caches. The
+ * upper levels are few and hot; the leaf tables of a large footprint are
+ * not, and their load is what a walk-heavy run waits for. */
+static void prefetch_leaf_pte(mmu *m, const mmu_request *req)
+{
+    const walk_ctx *ctx = &mmu_context(m, req->asid)->walk;
+    const pt_format_info *fi = pt_format_get(ctx->format);
+    uint64_t table = ctx->root_pa & ~0xfffull;
+    for (unsigned level = fi->levels - 1; level > 0; level--) {
+        uint64_t pte_pa = table + (((req->va >> MM_LEVEL_SHIFT(level)) & 511u) << 3);
+        if (!pmem_valid_pa(m->mem, pte_pa))
+            return;
+        uint64_t pte = pmem_read64(m->mem, pte_pa);
+        /* present (x86 P) / valid (RISC-V V) are both bit 0 */
+        bool leaf = fi->is_x86 ? (pte & PT_X86_PS) != 0 : (pte & (PT_RV_R | PT_RV_X)) != 0;
+        if (!(pte & 1u) || leaf)
+            return;
+        table = pt_decode_pa(ctx->format, pte);
+    }
+    uint64_t leaf_pa = table + (((req->va >> MM_PAGE_SHIFT) & 511u) << 3);
+    if (pmem_valid_pa(m->mem, leaf_pa))
+        pmem_prefetch64(m->mem, leaf_pa);
+}
+
+void engine_init(mmu *m)
+{
+    m->job_free_len = 0;
+    for (unsigned j = m->max_jobs; j-- > 0;) {
+        m->job_key[j] = MMU_NO_JOB;
+        m->job_free[m->job_free_len++] = (uint8_t)j;
+    }
+}
+
 int engine_new_job(mmu *m, const mmu_request *req, uint64_t accept, uint64_t ready, uint8_t tlb_mask)
 {
-    for (unsigned j = 0; j < m->max_jobs; j++) {
-        walk_job *job = &m->jobs[j];
-        if (job->state != JOB_FREE)
-            continue;
-        memset(job, 0, sizeof *job);
-        job->state = JOB_WAITING;
-        job->req = *req;
-        job->accept = accept;
-        job->ready = ready;
-        job->tlb_mask = tlb_mask;
-        job->merged_head = job->merged_tail = -1;
-        m->waiting[(m->wait_head + m->wait_len) % MMU_MAX_JOBS] = (int16_t)j;
-        m->wait_len++;
-        m->jobs_live++;
-        return (int)j;
-    }
-    return -1;
+    if (m->job_free_len == 0)
+        return -1;
+    unsigned j = m->job_free[--m->job_free_len];
+    walk_job *job = &m->jobs[j];
+    job->state = JOB_WAITING;
+    job->req = *req;
+    job->accept = accept;
+    job->ready = ready;
+    job->start = job->done = 0;
+    job->walker = 0;
+    job->tlb_mask = tlb_mask;
+    job->merged_head = job->merged_tail = -1;
+    m->job_key[j] = mmu_job_key(req);
+    prefetch_leaf_pte(m, req);
+    m->waiting[(m->wait_head + m->wait_len) % MMU_MAX_JOBS] = (int16_t)j;
+    m->wait_len++;
+    m->jobs_live++;
+    return (int)j;
 }
 
 int engine_find_job(const mmu *m, const mmu_request *req)
 {
+    uint64_t key = mmu_job_key(req);
     for (unsigned j = 0; j < m->max_jobs; j++) {
-        const walk_job *job = &m->jobs[j];
-        if (job->state != JOB_FREE && job->req.asid == req->asid &&
-            (job->req.va >> MM_PAGE_SHIFT) == (req->va >> MM_PAGE_SHIFT) &&
-            job->req.access == req->access && job->req.priv == req->priv)
+        if (m->job_key[j] != key)
+            continue;
+        /* the key folds fields together: confirm */
+        const mmu_request *r = &m->jobs[j].req;
+        if (r->asid == req->asid && (r->va >> MM_PAGE_SHIFT) == (req->va >> MM_PAGE_SHIFT) &&
+            r->access == req->access && r->priv == req->priv)
             return (int)j;
     }
     return -1;
@@ -335,6 +392,8 @@ static void apply_fill(mmu *m, const pending_fill *f)
     if (f->kind == FILL_WALK) {
         walk_job *job = &m->jobs[f->job];
         job->state = JOB_FREE;
+        m->job_key[f->job] = MMU_NO_JOB;
+        m->job_free[m->job_free_len++] = (uint8_t)f->job;
         m->jobs_live--;
     }
     if (f->dropped) {
@@ -389,9 +448,9 @@ void engine_advance(mmu *m, uint64_t cycle)
         if (fill <= start) {
             if (fill == MMU_NEVER || fill > cycle)
                 break;
-            pending_fill f;
-            pop_fill(m, &f);
-            apply_fill(m, &f);
+            uint32_t slot = pop_fill(m);
+            apply_fill(m, &m->fills[slot]);
+            m->fill_free[m->fill_free_len++] = slot;
         } else {
             if (start > cycle)
                 break;

@@ -99,6 +99,12 @@ mmu *mmu_create(const mmu_config *cfg, pmem *mem, mm_error *err)
     }
     m->max_jobs = cfg->walker.count + cfg->walker.queue;
     m->merged_free = -1;
+    engine_init(m);
+    unsigned n = 0;
+    for (unsigned level = 1; level <= CFG_MAX_TLBS; level++)
+        for (unsigned i = 0; i < cfg->n_tlbs; i++)
+            if (m->tlb_level[i] == level)
+                m->fill_order[n++] = (uint8_t)i;
     return m;
 }
 
@@ -117,6 +123,8 @@ void mmu_destroy(mmu *m)
     hist_free(&m->walk_latency);
     free(m->merged);
     free(m->heap);
+    free(m->fills);
+    free(m->fill_free);
     free(m->stats);
     free(m);
 }
@@ -221,15 +229,14 @@ static void insert_one(mmu *m, unsigned i, const tlb_entry *e)
  * fill itself, unless it is the first level of the path. */
 void mmu_fill_tlbs(mmu *m, uint8_t mask, const tlb_entry *e)
 {
-    for (unsigned level = 1; level <= CFG_MAX_TLBS; level++) {
-        for (unsigned i = 0; i < m->cfg.n_tlbs; i++) {
-            if (!(mask & (1u << i)) || m->tlb_level[i] != level)
-                continue;
-            if (m->tlb_inclusion[i] == CFG_EXCLUSIVE && level > 1)
-                continue;
-            if (tlb_holds_level(m->tlbs[i], e->level))
-                insert_one(m, i, e);
-        }
+    for (unsigned k = 0; k < m->cfg.n_tlbs; k++) {
+        unsigned i = m->fill_order[k];
+        if (!(mask & (1u << i)))
+            continue;
+        if (m->tlb_inclusion[i] == CFG_EXCLUSIVE && m->tlb_level[i] > 1)
+            continue;
+        if (tlb_holds_level(m->tlbs[i], e->level))
+            insert_one(m, i, e);
     }
 }
 

@@ -93,6 +93,20 @@ typedef struct {
     uint64_t va;
 } pending_fill;
 
+typedef struct {
+    uint64_t cycle;
+    uint64_t seq;
+    uint32_t slot;   /* index into mmu.fills */
+} fill_key;
+
+#define MMU_NO_JOB UINT64_MAX
+
+static inline uint64_t mmu_job_key(const mmu_request *r)
+{
+    return ((r->va >> MM_PAGE_SHIFT) << 20) ^ ((uint64_t)r->asid << 4) ^
+           ((uint64_t)r->access << 1) ^ r->priv;
+}
+
 struct mmu {
     mmu_config cfg;
     pmem *mem;
@@ -134,9 +148,19 @@ struct mmu {
     merged_req *merged;
     int32_t merged_cap, merged_free;
 
-    pending_fill *heap;
+    /* the heap orders small keys; the fills themselves stay put in a pool */
+    fill_key *heap;
     size_t heap_len, heap_cap;
+    pending_fill *fills;
+    uint32_t *fill_free;          /* stack of free pool slots */
+    size_t fills_cap, fill_free_len;
     uint64_t fill_seq;
+    /* TLB indices in level order, for fills */
+    uint8_t fill_order[CFG_MAX_TLBS];
+    /* per job slot: (asid, 4K page, access, priv) of a live job, else ~0 */
+    uint64_t job_key[MMU_MAX_JOBS];
+    uint8_t job_free[MMU_MAX_JOBS];
+    unsigned job_free_len;
 
     /* the walk being run: which PTE reads the PTE cache answered */
     uint16_t pte_cache_hit_mask;  /* bit k: access k hit */
@@ -147,6 +171,7 @@ struct mmu {
 };
 
 /* engine.c */
+void engine_init(mmu *m);
 void engine_advance(mmu *m, uint64_t cycle);
 bool engine_push_fill(mmu *m, const pending_fill *f);
 /* Allocates a walk job for req; false when none is free (caller waits). */

@@ -95,11 +95,19 @@ static void pwc_section(strbuf *sb, const mmu *m, const mmu_stats *s)
 
 char *mmu_report_json(const mmu *m)
 {
+    return mmu_report_json_with(m, NULL, NULL);
+}
+
+char *mmu_report_json_with(const mmu *m, const char *key, const char *json)
+{
     const mmu_stats *s = mmu_get_stats(m);
     strbuf sb;
     sb_init(&sb);
     char *config = cfg_to_json(&m->cfg);
-    sb_printf(&sb, "{\n  \"report_version\": 1,\n  \"config\": %s,\n", config ? config : "null");
+    sb_printf(&sb, "{\n  \"report_version\": 1,\n");
+    if (key && json)
+        sb_printf(&sb, "  \"%s\": %s,\n", key, json);
+    sb_printf(&sb, "  \"config\": %s,\n", config ? config : "null");
     free(config);
     uint64_t total = 0;
     sb_printf(&sb, "  \"requests\": {");
