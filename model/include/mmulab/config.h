@@ -54,6 +54,18 @@ typedef struct {
     bool merge;             /* a miss on a page already being walked joins that walk */
 } cfg_walker;
 
+/* How a trace drives the MMU (docs/config.md, "core"). */
+typedef enum {
+    CFG_ISSUE_OPEN = 0,     /* issue cycles follow the instruction count; translations overlap */
+    CFG_ISSUE_BLOCKING = 1  /* each access issues after the previous one completes (in-order core
+                               stalled by every translation) */
+} cfg_issue;
+
+typedef struct {
+    cfg_issue issue;
+    uint32_t cycles_per_instruction; /* issue cycle advance per retired instruction, >= 1 */
+} cfg_core;
+
 typedef struct {
     char name[64];          /* preset or file the config came from */
     pt_format format;
@@ -66,6 +78,7 @@ typedef struct {
     cfg_pwc pwc;
     cfg_walker walker;
     memlat_config memlat;
+    cfg_core core;
     uint64_t seed;
 } mmu_config;
 

@@ -130,6 +130,9 @@ uint64_t mmu_walk_latency_percentile(const mmu *m, double q);
 /* The report (docs/report-schema.md): config, stats, percentiles. Caller
  * frees. Byte-identical for identical inputs. */
 char *mmu_report_json(const mmu *m);
+/* The same document with one more member, "key": json (already valid
+ * JSON text), right after "report_version". */
+char *mmu_report_json_with(const mmu *m, const char *key, const char *json);
 
 #ifdef __cplusplus
 }

@@ -400,6 +400,10 @@ int mmu_flush_issue(mmu *m, const mmu_flush *f, mm_error *err)
     m->port_cycle = at;
     flush_apply(m, f);
     engine_drop_pending_fills(m);
+    /* a walk under way read the page table before the flush: later misses
+     * must not take its answer */
+    for (unsigned j = 0; j < m->max_jobs; j++)
+        m->job_key[j] = MMU_NO_JOB;
     m->stats->flushes++;
     return MM_OK;
 }

@@ -1,0 +1,542 @@
+/*
+ * cmd_run.c — `mmulab run` and `mmulab config` (docs/cli.md). A run builds
+ * the MMU from a preset/config/overrides and drives it with traces (through
+ * sim.h, decoding on a second thread) or with a built-in workload, then
+ * prints the report as a table, JSON or CSV.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "cmd_run.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mmulab/mmu.h"
+#include "mmulab/sim.h"
+#include "mmulab/trace.h"
+#include "workload.h"
+
+#define MAX_SETS 256
+#define MAX_TRACES 256
+#define BATCH_RECORDS 65536
+#define PIPE_DEPTH 4
+
+typedef struct {
+    const char *preset, *config_file, *out_file;
+    const char *sets[MAX_SETS];
+    size_t n_sets;
+    const char *traces[MAX_TRACES];
+    size_t n_traces;
+    workload_params wl;
+    bool json, csv, progress;
+} run_options;
+
+static void usage_run(FILE *f)
+{
+    fprintf(f,
+            "usage: mmulab run [--preset NAME | --config FILE] [--set KEY=VALUE]...\n"
+            "                  [--json | --csv] [--out FILE] [--no-progress] TRACE...\n"
+            "       mmulab run [--preset NAME | --config FILE] [--set KEY=VALUE]...\n"
+            "                  [--workload NAME] [--requests N] [--footprint BYTES] [--seed N]\n"
+            "                  [--json | --csv] [--out FILE]\n"
+            "\n"
+            "Runs traces (native mmulab traces, docs/trace-format.md) or a built-in workload\n"
+            "through the MMU model and prints the report; each trace is a separate run.\n"
+            "  --preset NAME      start from a compiled-in preset (mmulab presets lists them)\n"
+            "  --config FILE      a JSON config (docs/config.md); may name a preset in \"extends\"\n"
+            "  --set KEY=VALUE    override one key, e.g. --set l2tlb.entries=2048 (repeatable)\n"
+            "  --workload NAME    without TRACE: mixed (default), random, sequential, l1hit, loop\n"
+            "  --requests N       workload requests (default 1000000)\n"
+            "  --footprint BYTES  data footprint of random/sequential (suffixes K, M, G)\n"
+            "  --seed N           workload seed (default 1)\n"
+            "  --json / --csv     machine-readable report on stdout instead of the table\n"
+            "  --out FILE         also write the JSON report to FILE (atomically)\n"
+            "  --no-progress      no progress line on stderr (it only appears on a terminal)\n"
+            "exit status: 0 success, 1 run failed (bad trace, simulated memory full), 2 bad\n"
+            "command line or config\n");
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || end == s || *s == '-')
+        return false;
+    uint64_t mult = 1;
+    if (*end == 'K' || *end == 'k')
+        mult = 1ull << 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        mult = 1ull << 20, end++;
+    else if (*end == 'G' || *end == 'g')
+        mult = 1ull << 30, end++;
+    if (*end)
+        return false;
+    *out = (uint64_t)v * mult;
+    return true;
+}
+
+static int parse_run(int argc, char **argv, run_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->wl.name = "mixed";
+    o->wl.requests = 1000000;
+    o->wl.seed = 1;
+    o->progress = true;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (a[0] != '-' || !strcmp(a, "-")) {
+            if (o->n_traces == MAX_TRACES) {
+                fprintf(stderr, "mmulab run: more than %d traces\n", MAX_TRACES);
+                return EXIT_USAGE;
+            }
+            o->traces[o->n_traces++] = a;
+            continue;
+        }
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage_run(stdout);
+            return -1;
+        }
+        if (!strcmp(a, "--json")) {
+            o->json = true;
+            continue;
+        }
+        if (!strcmp(a, "--csv")) {
+            o->csv = true;
+            continue;
+        }
+        if (!strcmp(a, "--no-progress")) {
+            o->progress = false;
+            continue;
+        }
+        if (!v) {
+            fprintf(stderr, "mmulab run: %s needs a value (or is unknown); see --help\n", a);
+            return EXIT_USAGE;
+        }
+        i++;
+        if (!strcmp(a, "--preset")) {
+            o->preset = v;
+        } else if (!strcmp(a, "--config")) {
+            o->config_file = v;
+        } else if (!strcmp(a, "--set")) {
+            if (o->n_sets == MAX_SETS) {
+                fprintf(stderr, "mmulab run: more than %d --set options\n", MAX_SETS);
+                return EXIT_USAGE;
+            }
+            o->sets[o->n_sets++] = v;
+        } else if (!strcmp(a, "--workload")) {
+            o->wl.name = v;
+        } else if (!strcmp(a, "--out")) {
+            o->out_file = v;
+        } else if (!strcmp(a, "--requests") || !strcmp(a, "--footprint") || !strcmp(a, "--seed")) {
+            uint64_t n;
+            if (!parse_u64(v, &n)) {
+                fprintf(stderr, "mmulab run: %s: \"%s\" is not a non-negative number\n", a, v);
+                return EXIT_USAGE;
+            }
+            if (a[2] == 'r')
+                o->wl.requests = n;
+            else if (a[2] == 'f')
+                o->wl.footprint = n;
+            else
+                o->wl.seed = n;
+        } else {
+            fprintf(stderr, "mmulab run: unknown option %s; see --help\n", a);
+            return EXIT_USAGE;
+        }
+    }
+    if (o->json && o->csv) {
+        fprintf(stderr, "mmulab run: --json and --csv exclude each other\n");
+        return EXIT_USAGE;
+    }
+    if (!isatty(STDERR_FILENO))
+        o->progress = false;
+    return 0;
+}
+
+static int write_atomically(const char *path, const char *text)
+{
+    size_t n = strlen(path) + 16;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return -1;
+    snprintf(tmp, n, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    int rc = -1;
+    if (f) {
+        bool ok = fputs(text, f) >= 0;
+        ok = (fclose(f) == 0) && ok;
+        if (ok && rename(tmp, path) == 0)
+            rc = 0;
+        else
+            remove(tmp);
+    }
+    free(tmp);
+    return rc;
+}
+
+static double pct(uint64_t num, uint64_t den)
+{
+    return den ? 100.0 * (double)num / (double)den : 0.0;
+}
+
+static void print_table(const mmu *m, const char *what, const sim_stats *run)
+{
+    const mmu_config *cfg = mmu_get_config(m);
+    const mmu_stats *s = mmu_get_stats(m);
+    uint64_t total = s->requests[0] + s->requests[1] + s->requests[2];
+    uint64_t instructions = run ? run->instructions : 0;
+    printf("mmulab run: config %s (%s), %s\n", cfg->name, pt_format_get(cfg->format)->name, what);
+    printf("requests: %llu (ifetch %llu, load %llu, store %llu)", (unsigned long long)total,
+           (unsigned long long)s->requests[0], (unsigned long long)s->requests[1],
+           (unsigned long long)s->requests[2]);
+    if (run)
+        printf("; %llu instructions, %llu page-crossing accesses, %llu pages mapped",
+               (unsigned long long)run->instructions, (unsigned long long)run->page_crossings,
+               (unsigned long long)run->pages_mapped);
+    printf("\n\n%-10s %-7s %12s %12s %12s %9s %9s\n", "tlb", "access", "accesses", "hits", "misses",
+           "miss%", "MPKI");
+    for (unsigned i = 0; i < cfg->n_tlbs; i++) {
+        const mmu_tlb_stats *t = &s->tlb[i];
+        for (unsigned a = 0; a < MM_ACCESS_COUNT; a++) {
+            if (!t->accesses[a])
+                continue;
+            printf("%-10s %-7s %12llu %12llu %12llu %8.3f%%", cfg->tlbs[i].name,
+                   mm_access_name((mm_access)a), (unsigned long long)t->accesses[a],
+                   (unsigned long long)t->hits[a], (unsigned long long)t->misses[a],
+                   pct(t->misses[a], t->accesses[a]));
+            if (instructions)
+                printf(" %9.3f", 1000.0 * (double)t->misses[a] / (double)instructions);
+            else
+                printf(" %9s", "-");
+            printf("\n");
+        }
+    }
+    printf("\nwalks: %llu (+%llu merged into a walk under way), PTE reads/walk %.3f, "
+           "A/D writes %llu\n",
+           (unsigned long long)s->walks, (unsigned long long)s->walks_merged,
+           s->walks ? (double)s->pte_reads / (double)s->walks : 0.0,
+           (unsigned long long)s->pte_writes);
+    printf("walk latency (cycles): mean %.1f  p50 %llu  p90 %llu  p99 %llu  max %llu\n",
+           s->walks ? (double)(s->walk_cycles + s->walk_queue_cycles) / (double)s->walks : 0.0,
+           (unsigned long long)mmu_walk_latency_percentile(m, 50),
+           (unsigned long long)mmu_walk_latency_percentile(m, 90),
+           (unsigned long long)mmu_walk_latency_percentile(m, 99),
+           (unsigned long long)mmu_walk_latency_percentile(m, 100));
+    static const char *const designs[] = {"none", "split", "unified", "pte"};
+    printf("walk cache (%s):", designs[cfg->pwc.geom.design]);
+    bool any = false;
+    for (unsigned l = 1; l < MM_MAX_LEVELS; l++) {
+        uint64_t lookups = cfg->pwc.geom.design == PWC_SPLIT ? s->pwc_lookups[l] : s->pwc_lookups[0];
+        if (!lookups || (cfg->pwc.geom.design == PWC_SPLIT && !cfg->pwc.geom.level[l].entries))
+            continue;
+        printf("  level %u %.1f%% (%llu hits)", l, pct(s->pwc_hits[l], lookups),
+               (unsigned long long)s->pwc_hits[l]);
+        any = true;
+    }
+    printf("%s\n", any ? "" : "  no lookups");
+    printf("faults:");
+    uint64_t faults = 0;
+    for (unsigned f = 1; f < MM_FAULT_COUNT; f++)
+        if (s->faults[f]) {
+            printf("  %s %llu", mm_fault_name((mm_fault)f), (unsigned long long)s->faults[f]);
+            faults += s->faults[f];
+        }
+    printf("%s\n", faults ? "" : "  none");
+    printf("translation cycles: %llu total, %.3f per request; request port stalled %llu cycles\n",
+           (unsigned long long)s->translation_cycles,
+           total ? (double)s->translation_cycles / (double)total : 0.0,
+           (unsigned long long)s->walker_stall_cycles);
+}
+
+static void print_csv_header(void)
+{
+    printf("run,structure,access,accesses,hits,misses,miss_rate,mpki\n");
+}
+
+static void print_csv(const mmu *m, const char *label, uint64_t instructions)
+{
+    const mmu_config *cfg = mmu_get_config(m);
+    const mmu_stats *s = mmu_get_stats(m);
+    for (unsigned i = 0; i < cfg->n_tlbs; i++)
+        for (unsigned a = 0; a < MM_ACCESS_COUNT; a++) {
+            const mmu_tlb_stats *t = &s->tlb[i];
+            printf("%s,%s,%s,%llu,%llu,%llu,%.6f,%.6f\n", label, cfg->tlbs[i].name,
+                   mm_access_name((mm_access)a), (unsigned long long)t->accesses[a],
+                   (unsigned long long)t->hits[a], (unsigned long long)t->misses[a],
+                   t->accesses[a] ? (double)t->misses[a] / (double)t->accesses[a] : 0.0,
+                   instructions ? 1000.0 * (double)t->misses[a] / (double)instructions : 0.0);
+        }
+    printf("%s,walks,all,%llu,%llu,%llu,%.6f,%.6f\n", label, (unsigned long long)s->walks,
+           (unsigned long long)s->walks_merged, (unsigned long long)s->pte_reads,
+           s->walks ? (double)s->pte_reads / (double)s->walks : 0.0,
+           instructions ? 1000.0 * (double)s->walks / (double)instructions : 0.0);
+}
+
+/* ---- the decode thread: trace records in batches, PIPE_DEPTH in flight ---- */
+
+typedef struct {
+    trace_record *recs;
+    long n;              /* > 0 records; 0 end of trace; < 0 error (err) */
+    uint64_t bytes_in;   /* compressed bytes consumed after this batch */
+} batch;
+
+typedef struct {
+    trace_reader *reader;
+    batch slots[PIPE_DEPTH];
+    unsigned head, count;   /* filled slots, FIFO */
+    bool stop;              /* the consumer gave up */
+    mm_error err;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+} pipeline;
+
+static void *decode_thread(void *arg)
+{
+    pipeline *p = arg;
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        while (p->count == PIPE_DEPTH && !p->stop)
+            pthread_cond_wait(&p->changed, &p->lock);
+        bool stop = p->stop;
+        /* the slot after the filled ones is free: slots go back in FIFO order */
+        batch *b = &p->slots[(p->head + p->count) % PIPE_DEPTH];
+        pthread_mutex_unlock(&p->lock);
+        if (stop)
+            return NULL;
+        b->n = trace_read(p->reader, b->recs, BATCH_RECORDS, &p->err);
+        b->bytes_in = trace_reader_bytes_in(p->reader);
+        pthread_mutex_lock(&p->lock);
+        p->count++;
+        pthread_cond_broadcast(&p->changed);
+        pthread_mutex_unlock(&p->lock);
+        if (b->n <= 0)
+            return NULL;
+    }
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void show_progress(const char *path, uint64_t records, uint64_t bytes_in, uint64_t size,
+                          double t0)
+{
+    double elapsed = now_seconds() - t0;
+    double rate = elapsed > 0 ? (double)records / elapsed : 0;
+    fprintf(stderr, "\r%s: %.1f M records, %.1f M records/s", path, (double)records / 1e6,
+            rate / 1e6);
+    if (size && bytes_in <= size && bytes_in) {
+        double done = (double)bytes_in / (double)size;
+        double eta = elapsed * (1.0 - done) / done;
+        fprintf(stderr, ", %.0f%%, ETA %d:%02d   ", 100.0 * done, (int)eta / 60, (int)eta % 60);
+    }
+    fflush(stderr);
+}
+
+/* Runs one trace through a fresh machine. Returns 0, or an exit status. */
+static int run_trace(const mmu_config *cfg, const char *path, bool progress, sim **out,
+                     mm_error *err)
+{
+    trace_reader *reader = trace_reader_open(path, err);
+    if (!reader)
+        return EXIT_RUN_FAILED;
+    sim *s = sim_create(cfg, err);
+    if (!s) {
+        trace_reader_close(reader);
+        return err->code == MM_ERR_CONFIG ? EXIT_USAGE : EXIT_RUN_FAILED;
+    }
+    pipeline p;
+    memset(&p, 0, sizeof p);
+    p.reader = reader;
+    int rc = 0;
+    for (unsigned k = 0; k < PIPE_DEPTH; k++)
+        if (!(p.slots[k].recs = malloc(BATCH_RECORDS * sizeof(trace_record))))
+            rc = EXIT_RUN_FAILED;
+    pthread_t thread;
+    if (rc || pthread_mutex_init(&p.lock, NULL) || pthread_cond_init(&p.changed, NULL) ||
+        pthread_create(&thread, NULL, decode_thread, &p)) {
+        for (unsigned k = 0; k < PIPE_DEPTH; k++)
+            free(p.slots[k].recs);
+        sim_destroy(s);
+        trace_reader_close(reader);
+        mm_fail(err, MM_ERR_NOMEM, "%s: cannot start the decoder thread", path);
+        return EXIT_RUN_FAILED;
+    }
+    uint64_t size = trace_reader_file_size(reader), records = 0;
+    double t0 = now_seconds(), last_shown = t0;
+    for (;;) {
+        pthread_mutex_lock(&p.lock);
+        while (p.count == 0)
+            pthread_cond_wait(&p.changed, &p.lock);
+        batch *b = &p.slots[p.head];
+        pthread_mutex_unlock(&p.lock);
+        if (b->n < 0) {
+            *err = p.err;
+            rc = EXIT_RUN_FAILED;
+            break;
+        }
+        if (b->n == 0)
+            break;
+        if (sim_feed(s, b->recs, (size_t)b->n, err)) {
+            char msg[sizeof err->msg];
+            memcpy(msg, err->msg, sizeof msg);
+            mm_fail(err, err->code, "%s: %.280s", path, msg);
+            rc = EXIT_RUN_FAILED;
+            break;
+        }
+        records += (uint64_t)b->n;
+        if (progress && now_seconds() - last_shown > 0.5) {
+            show_progress(path, records, b->bytes_in, size, t0);
+            last_shown = now_seconds();
+        }
+        pthread_mutex_lock(&p.lock);
+        p.head = (p.head + 1) % PIPE_DEPTH;
+        p.count--;
+        pthread_cond_broadcast(&p.changed);
+        pthread_mutex_unlock(&p.lock);
+    }
+    pthread_mutex_lock(&p.lock);
+    p.stop = true;
+    pthread_cond_broadcast(&p.changed);
+    pthread_mutex_unlock(&p.lock);
+    pthread_join(thread, NULL);
+    if (progress)
+        fprintf(stderr, "\r%*s\r", 78, "");
+    pthread_mutex_destroy(&p.lock);
+    pthread_cond_destroy(&p.changed);
+    for (unsigned k = 0; k < PIPE_DEPTH; k++)
+        free(p.slots[k].recs);
+    trace_reader_close(reader);
+    if (rc) {
+        sim_destroy(s);
+        return rc;
+    }
+    sim_finish(s);
+    *out = s;
+    return 0;
+}
+
+static int emit_report(const run_options *o, const char *json, bool first, bool last)
+{
+    if (o->out_file && o->n_traces <= 1 && write_atomically(o->out_file, json)) {
+        fprintf(stderr, "mmulab: cannot write %s: %s\n", o->out_file, strerror(errno));
+        return EXIT_RUN_FAILED;
+    }
+    if (o->json) {
+        bool many = o->n_traces > 1;
+        if (many && first)
+            fputs("[\n", stdout);
+        fputs(json, stdout);
+        if (many)
+            fputs(last ? "]\n" : ",\n", stdout);
+    }
+    return 0;
+}
+
+static int run_workload(const run_options *o, const mmu_config *cfg)
+{
+    mm_error err = {0};
+    pmem *mem = pmem_create(&cfg->mem, &err);
+    mmu *m = mem ? mmu_create(cfg, mem, &err) : NULL;
+    workload *w = m ? workload_create(&o->wl, m, mem, &err) : NULL;
+    if (!w) {
+        fprintf(stderr, "mmulab: %s\n", err.msg);
+        mmu_destroy(m);
+        pmem_destroy(mem);
+        return err.code == MM_ERR_CONFIG || err.code == MM_ERR_INVALID ? EXIT_USAGE
+                                                                       : EXIT_RUN_FAILED;
+    }
+    mmu_request req;
+    int rc = 0;
+    while (workload_next(w, &req)) {
+        if (mmu_issue(m, &req, &err)) {
+            fprintf(stderr, "mmulab: %s\n", err.msg);
+            rc = EXIT_RUN_FAILED;
+            break;
+        }
+    }
+    mmu_drain(m);
+    char *json = rc ? NULL : mmu_report_json(m);
+    if (!rc && !json) {
+        fprintf(stderr, "mmulab: out of memory building the report\n");
+        rc = EXIT_RUN_FAILED;
+    }
+    if (!rc) {
+        rc = emit_report(o, json, true, true);
+        if (o->csv) {
+            print_csv_header();
+            print_csv(m, o->wl.name, 0);
+        } else if (!o->json) {
+            print_table(m, workload_describe(w), NULL);
+        }
+    }
+    free(json);
+    workload_destroy(w);
+    mmu_destroy(m);
+    pmem_destroy(mem);
+    return rc;
+}
+
+int cmd_run(int argc, char **argv, bool config_only)
+{
+    run_options o;
+    int rc = parse_run(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    mm_error err = {0};
+    mmu_config cfg;
+    if (cfg_load(o.preset, o.config_file, o.sets, o.n_sets, &cfg, &err)) {
+        fprintf(stderr, "mmulab: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    if (config_only) {
+        char *json = cfg_to_json(&cfg);
+        if (!json)
+            return EXIT_RUN_FAILED;
+        fputs(json, stdout);
+        free(json);
+        return 0;
+    }
+    if (o.n_traces == 0)
+        return run_workload(&o, &cfg);
+    if (o.csv)
+        print_csv_header();
+    for (size_t i = 0; i < o.n_traces; i++) {
+        sim *s = NULL;
+        rc = run_trace(&cfg, o.traces[i], o.progress, &s, &err);
+        if (rc) {
+            fprintf(stderr, "mmulab: %s\n", err.msg);
+            return rc;
+        }
+        char *json = sim_report_json(s, o.traces[i]);
+        if (!json) {
+            fprintf(stderr, "mmulab: out of memory building the report\n");
+            sim_destroy(s);
+            return EXIT_RUN_FAILED;
+        }
+        rc = emit_report(&o, json, i == 0, i + 1 == o.n_traces);
+        if (!rc && o.csv)
+            print_csv(sim_mmu(s), o.traces[i], sim_get_stats(s)->instructions);
+        else if (!rc && !o.json) {
+            char what[512];
+            snprintf(what, sizeof what, "trace %s", o.traces[i]);
+            print_table(sim_mmu(s), what, sim_get_stats(s));
+            if (i + 1 < o.n_traces)
+                printf("\n");
+        }
+        free(json);
+        sim_destroy(s);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}

@@ -1,0 +1,485 @@
+/*
+ * sim.c — a machine driven by trace records (sim.h): address spaces per
+ * process with pages mapped at first touch, issue cycles from instruction
+ * counts, page-crossing accesses split in two, and the trace's events
+ * applied to the address spaces and the MMU.
+ */
+#include "mmulab/sim.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/u64map.h"
+#include "mmu/strbuf.h"
+
+#define SIM_MAX_ASID 4095u
+#define SIM_SEEN_SLOTS 4096u
+#define PAGE 4096ull
+
+typedef struct {
+    uint64_t start, end; /* [start, end) */
+    uint32_t prot;
+} region;
+
+typedef struct {
+    uint32_t pid;
+    uint16_t asid;
+    pt *table;
+    u64map pages;        /* vpn -> (pa | 1): pages mapped so far */
+    region *regions;
+    size_t n_regions, cap_regions;
+} process;
+
+struct sim {
+    mmu_config cfg;
+    pmem *mem;
+    mmu *mmu;
+    u64map procs;        /* pid + 1 -> process* */
+    process *current;
+    uint16_t next_asid;
+    uint64_t cycle;
+    uint64_t last_completion;
+    uint64_t next_id;
+    /* (asid, vpn) keys known to be mapped: a direct-mapped filter in front
+     * of the per-process page maps; cleared when pages are unmapped */
+    uint64_t seen[SIM_SEEN_SLOTS];
+    sim_stats stats;
+    mmu_response_fn user_fn;
+    void *user_opaque;
+};
+
+static void on_response(void *opaque, const mmu_response *r)
+{
+    sim *s = opaque;
+    if (r->completion_cycle > s->last_completion)
+        s->last_completion = r->completion_cycle;
+    if (s->user_fn)
+        s->user_fn(s->user_opaque, r);
+}
+
+sim *sim_create(const mmu_config *cfg, mm_error *err)
+{
+    sim *s = calloc(1, sizeof *s);
+    if (!s)
+        return mm_fail(err, MM_ERR_NOMEM, "sim: out of host memory"), NULL;
+    s->cfg = *cfg;
+    cfg_fix_names(&s->cfg);
+    s->next_asid = 1;
+    if (!u64map_init(&s->procs, 16)) {
+        free(s);
+        return mm_fail(err, MM_ERR_NOMEM, "sim: out of host memory"), NULL;
+    }
+    s->mem = pmem_create(&s->cfg.mem, err);
+    s->mmu = s->mem ? mmu_create(&s->cfg, s->mem, err) : NULL;
+    if (!s->mmu) {
+        sim_destroy(s);
+        return NULL;
+    }
+    mmu_set_response_fn(s->mmu, on_response, s);
+    return s;
+}
+
+static void free_process(process *p)
+{
+    pt_destroy(p->table);
+    u64map_free(&p->pages);
+    free(p->regions);
+    free(p);
+}
+
+void sim_destroy(sim *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->procs.cap; i++)
+        if (s->procs.vals && s->procs.vals[i])
+            free_process(s->procs.vals[i]);
+    u64map_free(&s->procs);
+    mmu_destroy(s->mmu);
+    pmem_destroy(s->mem);
+    free(s);
+}
+
+void sim_set_response_fn(sim *s, mmu_response_fn fn, void *opaque)
+{
+    s->user_fn = fn;
+    s->user_opaque = opaque;
+}
+
+mmu *sim_mmu(sim *s)
+{
+    return s->mmu;
+}
+
+const sim_stats *sim_get_stats(const sim *s)
+{
+    return &s->stats;
+}
+
+static process *find_process(sim *s, uint32_t pid)
+{
+    return u64map_get(&s->procs, (uint64_t)pid + 1);
+}
+
+static process *get_process(sim *s, uint32_t pid, mm_error *err)
+{
+    process *p = find_process(s, pid);
+    if (p)
+        return p;
+    if (s->next_asid > SIM_MAX_ASID)
+        return mm_fail(err, MM_ERR_INVALID, "process %u: more than %u address spaces", pid,
+                       SIM_MAX_ASID),
+               NULL;
+    p = calloc(1, sizeof *p);
+    if (!p || !u64map_init(&p->pages, 64)) {
+        free(p);
+        return mm_fail(err, MM_ERR_NOMEM, "sim: out of host memory"), NULL;
+    }
+    p->pid = pid;
+    p->asid = s->next_asid++;
+    p->table = pt_create(s->cfg.format, s->mem, err);
+    walk_ctx ctx;
+    if (!p->table || !u64map_put(&s->procs, (uint64_t)pid + 1, p)) {
+        free_process(p);
+        return NULL;
+    }
+    mmu_context_defaults(s->mmu, &ctx, pt_root(p->table), p->asid);
+    if (mmu_set_context(s->mmu, &ctx, err)) {
+        u64map_remove(&s->procs, (uint64_t)pid + 1);
+        free_process(p);
+        return NULL;
+    }
+    s->stats.processes++;
+    return p;
+}
+
+/* Page attributes for a first touch: the region's protection, else all. */
+static uint32_t page_attrs(const process *p, uint64_t va)
+{
+    uint32_t prot = TRACE_PROT_READ | TRACE_PROT_WRITE | TRACE_PROT_EXEC;
+    for (size_t i = p->n_regions; i-- > 0;) {
+        if (va >= p->regions[i].start && va < p->regions[i].end) {
+            prot = p->regions[i].prot;
+            break;
+        }
+    }
+    uint32_t attrs = MM_PERM_R | MM_PERM_U | MM_PERM_A | MM_PERM_D;
+    if (prot & TRACE_PROT_WRITE)
+        attrs |= MM_PERM_W;
+    if (prot & TRACE_PROT_EXEC)
+        attrs |= MM_PERM_X;
+    return attrs;
+}
+
+static inline size_t seen_slot(uint64_t key)
+{
+    return (size_t)(u64map_hash(key) & (SIM_SEEN_SLOTS - 1));
+}
+
+static int ensure_mapped(sim *s, process *p, uint64_t va, mm_error *err)
+{
+    uint64_t vpn = va >> 12;
+    uint64_t key = ((uint64_t)p->asid << 52) ^ vpn ^ (1ull << 63);
+    size_t slot = seen_slot(key);
+    if (s->seen[slot] == key)
+        return MM_OK;
+    if (!u64map_get(&p->pages, vpn)) {
+        uint64_t pa;
+        int rc = pmem_alloc_frame(s->mem, &pa, err);
+        if (rc == MM_OK)
+            rc = pt_map(p->table, vpn << 12, pa, 0, page_attrs(p, va), err);
+        if (rc != MM_OK)
+            return rc;
+        if (!u64map_put(&p->pages, vpn, (void *)(uintptr_t)(pa | 1)))
+            return mm_fail(err, MM_ERR_NOMEM, "sim: out of host memory");
+        s->stats.pages_mapped++;
+    }
+    s->seen[slot] = key;
+    return MM_OK;
+}
+
+static int issue_one(sim *s, process *p, uint64_t va, mm_access access, mm_error *err)
+{
+    int rc = ensure_mapped(s, p, va, err);
+    if (rc != MM_OK)
+        return rc;
+    if (s->cfg.core.issue == CFG_ISSUE_BLOCKING && s->last_completion > s->cycle)
+        s->cycle = s->last_completion;
+    mmu_request req;
+    req.id = s->next_id++;
+    req.cycle = s->cycle;
+    req.va = va;
+    req.asid = p->asid;
+    req.access = (uint8_t)access;
+    req.priv = MM_PRIV_USER;
+    rc = mmu_issue(s->mmu, &req, err);
+    if (rc != MM_OK)
+        return rc;
+    if (s->cfg.core.issue == CFG_ISSUE_BLOCKING)
+        mmu_drain(s->mmu);
+    s->stats.translations++;
+    s->stats.last_cycle = s->cycle;
+    return MM_OK;
+}
+
+static int do_access(sim *s, const trace_record *r, mm_error *err)
+{
+    if (!s->current && !(s->current = get_process(s, r->pid, err)))
+        return err ? err->code : MM_ERR_NOMEM;
+    s->stats.accesses++;
+    s->stats.instructions += r->instructions;
+    s->cycle += r->instructions * s->cfg.core.cycles_per_instruction;
+    if (r->access >= MM_ACCESS_COUNT)
+        return mm_fail(err, MM_ERR_FORMAT, "access type %u is not ifetch/load/store", r->access);
+    int rc = issue_one(s, s->current, r->va, (mm_access)r->access, err);
+    uint64_t last = r->va + (r->size ? r->size - 1u : 0u);
+    if (rc == MM_OK && (last >> 12) != (r->va >> 12) && last > r->va) {
+        /* the bytes spill into the next page: a second translation */
+        s->stats.page_crossings++;
+        rc = issue_one(s, s->current, last & ~(PAGE - 1), (mm_access)r->access, err);
+    }
+    return rc;
+}
+
+static int flush_at(sim *s, mmu_flush *f, mm_error *err)
+{
+    f->cycle = s->cycle;
+    return mmu_flush_issue(s->mmu, f, err);
+}
+
+static void drop_page(sim *s, process *p, uint64_t vpn)
+{
+    void *v = u64map_remove(&p->pages, vpn);
+    if (!v)
+        return;
+    pt_unmap(p->table, vpn << 12, 0, NULL);
+    pmem_free_frame(s->mem, (uint64_t)(uintptr_t)v & ~1ull);
+}
+
+/* Drops the mapped pages of [start, end) from p (page table, frames) and
+ * flushes p's translations. A range wider than the pages mapped is handled
+ * by visiting the mapped pages rather than the range. */
+static int unmap_range(sim *s, process *p, uint64_t start, uint64_t end, mm_error *err)
+{
+    uint64_t first = start >> 12, last = (end - 1) >> 12;
+    size_t before = p->pages.count;
+    if (before == 0 || end <= start)
+        return MM_OK;
+    if (last - first >= before) {
+        uint64_t *victims = malloc(before * sizeof *victims);
+        if (!victims)
+            return mm_fail(err, MM_ERR_NOMEM, "sim: out of host memory");
+        size_t n = 0;
+        for (size_t i = 0; i < p->pages.cap; i++)
+            if (p->pages.vals[i] && p->pages.keys[i] >= first && p->pages.keys[i] <= last)
+                victims[n++] = p->pages.keys[i];
+        for (size_t i = 0; i < n; i++)
+            drop_page(s, p, victims[i]);
+        free(victims);
+    } else {
+        for (uint64_t vpn = first; vpn <= last; vpn++)
+            drop_page(s, p, vpn);
+    }
+    memset(s->seen, 0, sizeof s->seen);
+    if (p->pages.count == before)
+        return MM_OK;
+    mmu_flush f = {0};
+    f.kind = MMU_FLUSH_ASID;
+    f.asid = p->asid;
+    return flush_at(s, &f, err);
+}
+
+static int add_region(process *p, uint64_t start, uint64_t end, uint32_t prot, mm_error *err)
+{
+    if (p->n_regions == p->cap_regions) {
+        size_t cap = p->cap_regions ? p->cap_regions * 2 : 8;
+        region *r = realloc(p->regions, cap * sizeof *r);
+        if (!r)
+            return mm_fail(err, MM_ERR_NOMEM, "sim: out of host memory");
+        p->regions = r;
+        p->cap_regions = cap;
+    }
+    p->regions[p->n_regions++] = (region){start, end, prot};
+    return MM_OK;
+}
+
+/* Removes [start, end) from p's regions, splitting those that straddle it. */
+static int cut_regions(process *p, uint64_t start, uint64_t end, mm_error *err)
+{
+    size_t n = p->n_regions;
+    for (size_t i = 0; i < n; i++) {
+        region r = p->regions[i];
+        if (r.end <= start || r.start >= end)
+            continue;
+        p->regions[i].end = r.start < start ? start : r.start;
+        if (r.end > end && add_region(p, end, r.end, r.prot, err))
+            return err ? err->code : MM_ERR_NOMEM;
+    }
+    return MM_OK;
+}
+
+static int reprotect(sim *s, process *p, uint64_t start, uint64_t end, uint32_t prot, mm_error *err)
+{
+    int rc = cut_regions(p, start, end, err);
+    if (rc == MM_OK)
+        rc = add_region(p, start, end, prot, err);
+    if (rc != MM_OK)
+        return rc;
+    uint64_t changed = 0;
+    for (size_t i = 0; i < p->pages.cap; i++) {
+        uint64_t va = p->pages.keys[i] << 12;
+        if (!p->pages.vals[i] || va < (start & ~(PAGE - 1)) || va >= end)
+            continue;
+        pt_protect(p->table, va, page_attrs(p, va), NULL);
+        changed++;
+    }
+    if (!changed)
+        return MM_OK;
+    mmu_flush f = {0};
+    f.kind = MMU_FLUSH_ASID;
+    f.asid = p->asid;
+    return flush_at(s, &f, err);
+}
+
+static int do_event(sim *s, const trace_record *r, mm_error *err)
+{
+    process *p;
+    mmu_flush f = {0};
+    switch (r->kind) {
+    case TRACE_CONTEXT_SWITCH:
+        if (!(p = get_process(s, r->pid, err)))
+            return err ? err->code : MM_ERR_NOMEM;
+        s->current = p;
+        return MM_OK;
+    case TRACE_FORK: {
+        process *parent = get_process(s, r->pid, err);
+        process *child = parent ? get_process(s, r->child, err) : NULL;
+        if (!child)
+            return err ? err->code : MM_ERR_NOMEM;
+        /* the child inherits the layout; its pages are mapped as it touches
+         * them (copy-on-write sharing is the OS layer's) */
+        for (size_t i = 0; i < parent->n_regions; i++)
+            if (add_region(child, parent->regions[i].start, parent->regions[i].end,
+                           parent->regions[i].prot, err))
+                return err ? err->code : MM_ERR_NOMEM;
+        return MM_OK;
+    }
+    case TRACE_EXIT:
+        if (!(p = find_process(s, r->pid)))
+            return mm_fail(err, MM_ERR_FORMAT, "exit of unknown process %u", r->pid);
+        if (unmap_range(s, p, 0, UINT64_MAX, err))
+            return err ? err->code : MM_ERR_NOMEM;
+        if (s->current == p)
+            s->current = NULL;
+        return MM_OK;
+    case TRACE_MMAP:
+        if (!(p = get_process(s, r->pid, err)))
+            return err ? err->code : MM_ERR_NOMEM;
+        return add_region(p, r->va, r->va + r->length, r->prot, err);
+    case TRACE_MUNMAP:
+        if (!(p = get_process(s, r->pid, err)))
+            return err ? err->code : MM_ERR_NOMEM;
+        if (cut_regions(p, r->va, r->va + r->length, err))
+            return err ? err->code : MM_ERR_NOMEM;
+        return unmap_range(s, p, r->va, r->va + r->length, err);
+    case TRACE_MPROTECT:
+        if (!(p = get_process(s, r->pid, err)))
+            return err ? err->code : MM_ERR_NOMEM;
+        return reprotect(s, p, r->va, r->va + r->length, r->prot, err);
+    case TRACE_FLUSH:
+        p = find_process(s, r->pid);
+        f.kind = (mmu_flush_kind)r->flush_kind;
+        f.asid = p ? p->asid : r->asid;
+        f.va = r->va;
+        f.has_va = r->flush_flags & 1u;
+        f.has_asid = (r->flush_flags >> 1) & 1u;
+        f.invpcid_type = (r->flush_flags >> 2) & 3u;
+        if (f.kind == MMU_FLUSH_X86_CR3 && p)
+            f.cr3 = pt_root(p->table) | p->asid | ((r->flush_flags & 16u) ? PT_X86_CR3_NOFLUSH : 0);
+        return flush_at(s, &f, err);
+    case TRACE_MARKER:
+        return MM_OK;
+    default:
+        return mm_fail(err, MM_ERR_FORMAT, "unknown record kind %u", (unsigned)r->kind);
+    }
+}
+
+int sim_feed(sim *s, const trace_record *recs, size_t n, mm_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        const trace_record *r = &recs[i];
+        int rc = r->kind == TRACE_ACCESS ? do_access(s, r, err) : do_event(s, r, err);
+        if (rc != MM_OK) {
+            if (err) {
+                char msg[sizeof err->msg];
+                memcpy(msg, err->msg, sizeof msg);
+                mm_fail(err, rc, "record %llu: %.280s", (unsigned long long)s->stats.records, msg);
+            }
+            return rc;
+        }
+        if ((unsigned)r->kind < TRACE_KIND_COUNT)
+            s->stats.events[r->kind]++;
+        s->stats.records++;
+    }
+    return MM_OK;
+}
+
+void sim_finish(sim *s)
+{
+    mmu_drain(s->mmu);
+}
+
+static double per_kilo(uint64_t n, uint64_t instructions)
+{
+    return instructions ? 1000.0 * (double)n / (double)instructions : 0.0;
+}
+
+char *sim_report_json(const sim *s, const char *label)
+{
+    static const char *const kinds[TRACE_KIND_COUNT] = {
+        "access", "context_switch", "fork", "exit", "mmap", "munmap", "mprotect", "flush", "marker"};
+    const sim_stats *st = &s->stats;
+    const mmu_stats *ms = mmu_get_stats(s->mmu);
+    const mmu_config *cfg = mmu_get_config(s->mmu);
+    strbuf sb;
+    sb_init(&sb);
+    sb_printf(&sb, "{\"label\": \"");
+    for (const char *c = label ? label : ""; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            sb_printf(&sb, "\\%c", *c);
+        else if ((unsigned char)*c < 0x20)
+            sb_printf(&sb, "\\u%04x", (unsigned char)*c);
+        else
+            sb_printf(&sb, "%c", *c);
+    }
+    sb_printf(&sb,
+              "\", \"records\": %llu, \"accesses\": %llu, \"instructions\": %llu, "
+              "\"translations\": %llu, \"page_crossings\": %llu, \"pages_mapped\": %llu, "
+              "\"processes\": %llu, \"last_issue_cycle\": %llu,\n    \"events\": {",
+              (unsigned long long)st->records, (unsigned long long)st->accesses,
+              (unsigned long long)st->instructions, (unsigned long long)st->translations,
+              (unsigned long long)st->page_crossings, (unsigned long long)st->pages_mapped,
+              (unsigned long long)st->processes, (unsigned long long)st->last_cycle);
+    for (unsigned k = 1; k < TRACE_KIND_COUNT; k++)
+        sb_printf(&sb, "%s\"%s\": %llu", k > 1 ? ", " : "", kinds[k],
+                  (unsigned long long)st->events[k]);
+    sb_printf(&sb, "},\n    \"mpki\": {");
+    for (unsigned i = 0; i < cfg->n_tlbs; i++) {
+        uint64_t total = 0;
+        sb_printf(&sb, "%s\"%s\": {", i ? ", " : "", cfg->tlbs[i].name);
+        for (unsigned a = 0; a < MM_ACCESS_COUNT; a++) {
+            sb_printf(&sb, "\"%s\": %.6f, ", mm_access_name((mm_access)a),
+                      per_kilo(ms->tlb[i].misses[a], st->instructions));
+            total += ms->tlb[i].misses[a];
+        }
+        sb_printf(&sb, "\"total\": %.6f}", per_kilo(total, st->instructions));
+    }
+    sb_printf(&sb, "},\n    \"walks_per_kilo_instruction\": %.6f}",
+              per_kilo(ms->walks, st->instructions));
+    char *run = sb_finish(&sb);
+    if (!run)
+        return NULL;
+    char *report = mmu_report_json_with(s->mmu, "run", run);
+    free(run);
+    return report;
+}

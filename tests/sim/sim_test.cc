@@ -1,0 +1,201 @@
+// sim_test.cc — a machine driven by trace records: first-touch mapping,
+// page crossings, processes and their events, issue models and the report.
+#include <gtest/gtest.h>
+
+#include <cjson/cJSON.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "mmulab/sim.h"
+
+namespace {
+
+mmu_config config(const char *issue = "open")
+{
+    mmu_config c;
+    mm_error err{};
+    std::string set = std::string("core.issue=") + issue;
+    const char *sets[] = {set.c_str()};
+    EXPECT_EQ(cfg_load("skylake", nullptr, sets, 1, &c, &err), MM_OK) << err.msg;
+    return c;
+}
+
+trace_record access(uint64_t va, mm_access a = MM_ACCESS_LOAD, uint16_t size = 8,
+                    uint64_t instructions = 1)
+{
+    trace_record r{};
+    r.kind = TRACE_ACCESS;
+    r.access = (uint8_t)a;
+    r.size = size;
+    r.va = va;
+    r.instructions = instructions;
+    return r;
+}
+
+trace_record event(trace_kind kind, uint32_t pid, uint64_t va = 0, uint64_t length = 0,
+                   uint32_t prot = 0)
+{
+    trace_record r{};
+    r.kind = kind;
+    r.pid = pid;
+    r.va = va;
+    r.length = length;
+    r.prot = prot;
+    return r;
+}
+
+struct Recorder {
+    std::vector<mmu_response> responses;
+    static void fn(void *opaque, const mmu_response *r)
+    {
+        static_cast<Recorder *>(opaque)->responses.push_back(*r);
+    }
+};
+
+class Machine {
+  public:
+    explicit Machine(const mmu_config &c)
+    {
+        mm_error err{};
+        s_ = sim_create(&c, &err);
+        EXPECT_NE(s_, nullptr) << err.msg;
+        sim_set_response_fn(s_, Recorder::fn, &rec);
+    }
+    ~Machine() { sim_destroy(s_); }
+    Machine(const Machine &) = delete;
+    Machine &operator=(const Machine &) = delete;
+    void feed(std::vector<trace_record> v)
+    {
+        mm_error err{};
+        ASSERT_EQ(sim_feed(s_, v.data(), v.size(), &err), MM_OK) << err.msg;
+        sim_finish(s_);
+        // responses arrive in completion-event order; tests read them by request
+        std::stable_sort(rec.responses.begin(), rec.responses.end(),
+                         [](const mmu_response &a, const mmu_response &b) { return a.id < b.id; });
+    }
+    const sim_stats &stats() { return *sim_get_stats(s_); }
+    const mmu_stats &mstats() { return *mmu_get_stats(sim_mmu(s_)); }
+    sim *s() { return s_; }
+    Recorder rec;
+
+  private:
+    sim *s_ = nullptr;
+};
+
+TEST(Sim, FirstTouchMapsEachPageOnce)
+{
+    Machine m(config());
+    m.feed({access(0x10000), access(0x10008), access(0x11000), access(0x10010, MM_ACCESS_STORE)});
+    EXPECT_EQ(m.stats().pages_mapped, 2u);
+    EXPECT_EQ(m.stats().translations, 4u);
+    EXPECT_EQ(m.stats().instructions, 4u);
+    ASSERT_EQ(m.rec.responses.size(), 4u);
+    for (const mmu_response &r : m.rec.responses)
+        EXPECT_EQ(r.fault, MM_FAULT_NONE);
+    EXPECT_EQ(m.rec.responses[0].pa >> 12, m.rec.responses[1].pa >> 12);
+    EXPECT_NE(m.rec.responses[0].pa >> 12, m.rec.responses[2].pa >> 12);
+}
+
+TEST(Sim, PageCrossingAccessTranslatesBothPages)
+{
+    Machine m(config());
+    m.feed({access(0x20ffc, MM_ACCESS_LOAD, 8), access(0x21ff8, MM_ACCESS_LOAD, 8)});
+    EXPECT_EQ(m.stats().page_crossings, 1u);
+    EXPECT_EQ(m.stats().translations, 3u);
+    ASSERT_EQ(m.rec.responses.size(), 3u);
+    EXPECT_EQ(m.rec.responses[1].va, 0x21000u);
+}
+
+TEST(Sim, ProcessesAreIsolated)
+{
+    Machine m(config());
+    m.feed({event(TRACE_CONTEXT_SWITCH, 7), access(0x30000), event(TRACE_CONTEXT_SWITCH, 9),
+            access(0x30000), event(TRACE_CONTEXT_SWITCH, 7), access(0x30000)});
+    ASSERT_EQ(m.rec.responses.size(), 3u);
+    EXPECT_NE(m.rec.responses[0].asid, m.rec.responses[1].asid);
+    EXPECT_NE(m.rec.responses[0].pa, m.rec.responses[1].pa);
+    EXPECT_EQ(m.rec.responses[0].pa, m.rec.responses[2].pa);
+    EXPECT_EQ(m.stats().processes, 2u);
+}
+
+TEST(Sim, MprotectAndMunmapReachTheTlbs)
+{
+    // blocking: each walk completes before the next event changes the table
+    Machine m(config("blocking"));
+    m.feed({event(TRACE_MMAP, 0, 0x40000, 0x2000, TRACE_PROT_READ | TRACE_PROT_WRITE),
+            access(0x40000, MM_ACCESS_STORE),
+            event(TRACE_MPROTECT, 0, 0x40000, 0x2000, TRACE_PROT_READ),
+            access(0x40000, MM_ACCESS_STORE), access(0x40000, MM_ACCESS_LOAD),
+            event(TRACE_MUNMAP, 0, 0x40000, 0x2000), access(0x40000, MM_ACCESS_LOAD)});
+    ASSERT_EQ(m.rec.responses.size(), 4u);
+    EXPECT_EQ(m.rec.responses[0].fault, MM_FAULT_NONE);
+    EXPECT_EQ(m.rec.responses[1].fault, MM_FAULT_PERM_WRITE);  // the TLB was flushed: walk
+    EXPECT_EQ(m.rec.responses[1].hit, MMU_HIT_WALK);
+    EXPECT_EQ(m.rec.responses[2].fault, MM_FAULT_NONE);
+    EXPECT_EQ(m.rec.responses[3].hit, MMU_HIT_WALK);  // a fresh page after munmap
+    EXPECT_EQ(m.stats().pages_mapped, 2u);
+    EXPECT_EQ(m.mstats().flushes, 2u);
+}
+
+TEST(Sim, ExitReleasesFramesAndForkInheritsRegions)
+{
+    // blocking: the child's walk completes before its exit unmaps the page
+    Machine m(config("blocking"));
+    m.feed({event(TRACE_MMAP, 1, 0x50000, 0x1000, TRACE_PROT_READ), event(TRACE_CONTEXT_SWITCH, 1),
+            access(0x50000), access(0x60000)});
+    trace_record fork = event(TRACE_FORK, 1);
+    fork.child = 2;
+    m.feed({fork, event(TRACE_CONTEXT_SWITCH, 2), access(0x50000, MM_ACCESS_STORE),
+            event(TRACE_EXIT, 2)});
+    ASSERT_GE(m.rec.responses.size(), 3u);
+    EXPECT_EQ(m.rec.responses.back().fault, MM_FAULT_PERM_WRITE);  // inherited read-only region
+    EXPECT_EQ(m.stats().events[TRACE_EXIT], 1u);
+    mm_error err{};
+    trace_record bad = event(TRACE_EXIT, 99);
+    EXPECT_NE(sim_feed(m.s(), &bad, 1, &err), MM_OK);
+    EXPECT_NE(std::string(err.msg).find("unknown process 99"), std::string::npos) << err.msg;
+}
+
+TEST(Sim, BlockingIssueNeverOverlapsTranslations)
+{
+    std::vector<trace_record> recs;
+    for (unsigned i = 0; i < 200; i++)
+        recs.push_back(access(0x100000 + (uint64_t)(i % 50) * 0x1000, MM_ACCESS_LOAD, 8, 0));
+    Machine open(config("open")), blocking(config("blocking"));
+    open.feed(recs);
+    blocking.feed(recs);
+    EXPECT_GT(open.mstats().walks_merged, 0u);  // same-cycle misses joined walks
+    EXPECT_EQ(blocking.mstats().walks_merged, 0u);
+    EXPECT_EQ(blocking.mstats().walks, 50u);
+    for (size_t i = 1; i < blocking.rec.responses.size(); i++)
+        EXPECT_GE(blocking.rec.responses[i].issue_cycle,
+                  blocking.rec.responses[i - 1].completion_cycle);
+}
+
+TEST(Sim, ReportCarriesRunSectionWithMpki)
+{
+    Machine m(config());
+    std::vector<trace_record> recs;
+    for (unsigned i = 0; i < 100; i++)
+        recs.push_back(access(0x200000 + (uint64_t)i * 0x1000, MM_ACCESS_LOAD, 8, 10));
+    m.feed(recs);
+    char *json = sim_report_json(m.s(), "unit \"test\"");
+    ASSERT_NE(json, nullptr);
+    cJSON *doc = cJSON_Parse(json);
+    ASSERT_NE(doc, nullptr) << json;
+    cJSON *run = cJSON_GetObjectItem(doc, "run");
+    ASSERT_NE(run, nullptr);
+    EXPECT_STREQ(cJSON_GetObjectItem(run, "label")->valuestring, "unit \"test\"");
+    EXPECT_EQ(cJSON_GetObjectItem(run, "instructions")->valuedouble, 1000.0);
+    cJSON *l1d = cJSON_GetObjectItem(cJSON_GetObjectItem(run, "mpki"), "l1dtlb");
+    // 100 cold misses per 1000 instructions
+    EXPECT_DOUBLE_EQ(cJSON_GetObjectItem(l1d, "load")->valuedouble, 100.0);
+    cJSON_Delete(doc);
+    std::free(json);
+}
+
+}  // namespace
