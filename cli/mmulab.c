@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd_run.h"
+#include "commands.h"
 #include "mmulab/config.h"
 
 static void usage(FILE *f)
@@ -16,6 +17,7 @@ static void usage(FILE *f)
             "commands:\n"
             "  run       run traces or a workload through the MMU model (mmulab run --help)\n"
             "  config    print the effective configuration as JSON (same options as run)\n"
+            "  trace     convert, generate and describe traces (mmulab trace --help)\n"
             "  presets   list the compiled-in configuration presets\n"
             "  help      this text\n");
 }
@@ -31,6 +33,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2, false);
     if (!strcmp(cmd, "config"))
         return cmd_run(argc - 2, argv + 2, true);
+    if (!strcmp(cmd, "trace"))
+        return cmd_trace(argc - 2, argv + 2);
     if (!strcmp(cmd, "presets")) {
         for (const char *const *p = cfg_preset_names(); *p; p++)
             printf("%s\n", *p);
