@@ -8,22 +8,19 @@
 #include "cmd_run.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "mmulab/mmu.h"
 #include "mmulab/sim.h"
 #include "mmulab/trace.h"
+#include "trace_run.h"
 #include "workload.h"
 
 #define MAX_SETS 256
 #define MAX_TRACES 256
-#define BATCH_RECORDS 65536
-#define PIPE_DEPTH 4
 
 typedef struct {
     const char *preset, *config_file, *out_file;
@@ -278,153 +275,6 @@ static void print_csv(const mmu *m, const char *label, uint64_t instructions)
            instructions ? 1000.0 * (double)s->walks / (double)instructions : 0.0);
 }
 
-/* ---- the decode thread: trace records in batches, PIPE_DEPTH in flight ---- */
-
-typedef struct {
-    trace_record *recs;
-    long n;              /* > 0 records; 0 end of trace; < 0 error (err) */
-    uint64_t bytes_in;   /* compressed bytes consumed after this batch */
-} batch;
-
-typedef struct {
-    trace_reader *reader;
-    batch slots[PIPE_DEPTH];
-    unsigned head, count;   /* filled slots, FIFO */
-    bool stop;              /* the consumer gave up */
-    mm_error err;
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
-} pipeline;
-
-static void *decode_thread(void *arg)
-{
-    pipeline *p = arg;
-    for (;;) {
-        pthread_mutex_lock(&p->lock);
-        while (p->count == PIPE_DEPTH && !p->stop)
-            pthread_cond_wait(&p->changed, &p->lock);
-        bool stop = p->stop;
-        /* the slot after the filled ones is free: slots go back in FIFO order */
-        batch *b = &p->slots[(p->head + p->count) % PIPE_DEPTH];
-        pthread_mutex_unlock(&p->lock);
-        if (stop)
-            return NULL;
-        b->n = trace_read(p->reader, b->recs, BATCH_RECORDS, &p->err);
-        b->bytes_in = trace_reader_bytes_in(p->reader);
-        pthread_mutex_lock(&p->lock);
-        p->count++;
-        pthread_cond_broadcast(&p->changed);
-        pthread_mutex_unlock(&p->lock);
-        if (b->n <= 0)
-            return NULL;
-    }
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void show_progress(const char *path, uint64_t records, uint64_t bytes_in, uint64_t size,
-                          double t0)
-{
-    double elapsed = now_seconds() - t0;
-    double rate = elapsed > 0 ? (double)records / elapsed : 0;
-    fprintf(stderr, "\r%s: %.1f M records, %.1f M records/s", path, (double)records / 1e6,
-            rate / 1e6);
-    if (size && bytes_in <= size && bytes_in) {
-        double done = (double)bytes_in / (double)size;
-        double eta = elapsed * (1.0 - done) / done;
-        fprintf(stderr, ", %.0f%%, ETA %d:%02d   ", 100.0 * done, (int)eta / 60, (int)eta % 60);
-    }
-    fflush(stderr);
-}
-
-/* Runs one trace through a fresh machine. Returns 0, or an exit status. */
-static int run_trace(const mmu_config *cfg, const char *path, bool progress, sim **out,
-                     mm_error *err)
-{
-    trace_reader *reader = trace_reader_open(path, err);
-    if (!reader)
-        return EXIT_RUN_FAILED;
-    sim *s = sim_create(cfg, err);
-    if (!s) {
-        trace_reader_close(reader);
-        return err->code == MM_ERR_CONFIG ? EXIT_USAGE : EXIT_RUN_FAILED;
-    }
-    pipeline p;
-    memset(&p, 0, sizeof p);
-    p.reader = reader;
-    int rc = 0;
-    for (unsigned k = 0; k < PIPE_DEPTH; k++)
-        if (!(p.slots[k].recs = malloc(BATCH_RECORDS * sizeof(trace_record))))
-            rc = EXIT_RUN_FAILED;
-    pthread_t thread;
-    if (rc || pthread_mutex_init(&p.lock, NULL) || pthread_cond_init(&p.changed, NULL) ||
-        pthread_create(&thread, NULL, decode_thread, &p)) {
-        for (unsigned k = 0; k < PIPE_DEPTH; k++)
-            free(p.slots[k].recs);
-        sim_destroy(s);
-        trace_reader_close(reader);
-        mm_fail(err, MM_ERR_NOMEM, "%s: cannot start the decoder thread", path);
-        return EXIT_RUN_FAILED;
-    }
-    uint64_t size = trace_reader_file_size(reader), records = 0;
-    double t0 = now_seconds(), last_shown = t0;
-    for (;;) {
-        pthread_mutex_lock(&p.lock);
-        while (p.count == 0)
-            pthread_cond_wait(&p.changed, &p.lock);
-        batch *b = &p.slots[p.head];
-        pthread_mutex_unlock(&p.lock);
-        if (b->n < 0) {
-            *err = p.err;
-            rc = EXIT_RUN_FAILED;
-            break;
-        }
-        if (b->n == 0)
-            break;
-        if (sim_feed(s, b->recs, (size_t)b->n, err)) {
-            char msg[sizeof err->msg];
-            memcpy(msg, err->msg, sizeof msg);
-            mm_fail(err, err->code, "%s: %.280s", path, msg);
-            rc = EXIT_RUN_FAILED;
-            break;
-        }
-        records += (uint64_t)b->n;
-        if (progress && now_seconds() - last_shown > 0.5) {
-            show_progress(path, records, b->bytes_in, size, t0);
-            last_shown = now_seconds();
-        }
-        pthread_mutex_lock(&p.lock);
-        p.head = (p.head + 1) % PIPE_DEPTH;
-        p.count--;
-        pthread_cond_broadcast(&p.changed);
-        pthread_mutex_unlock(&p.lock);
-    }
-    pthread_mutex_lock(&p.lock);
-    p.stop = true;
-    pthread_cond_broadcast(&p.changed);
-    pthread_mutex_unlock(&p.lock);
-    pthread_join(thread, NULL);
-    if (progress)
-        fprintf(stderr, "\r%*s\r", 78, "");
-    pthread_mutex_destroy(&p.lock);
-    pthread_cond_destroy(&p.changed);
-    for (unsigned k = 0; k < PIPE_DEPTH; k++)
-        free(p.slots[k].recs);
-    trace_reader_close(reader);
-    if (rc) {
-        sim_destroy(s);
-        return rc;
-    }
-    sim_finish(s);
-    *out = s;
-    return 0;
-}
-
 static int emit_report(const run_options *o, const char *json, bool first, bool last)
 {
     if (o->out_file && o->n_traces <= 1 && write_atomically(o->out_file, json)) {
@@ -512,10 +362,9 @@ int cmd_run(int argc, char **argv, bool config_only)
         print_csv_header();
     for (size_t i = 0; i < o.n_traces; i++) {
         sim *s = NULL;
-        rc = run_trace(&cfg, o.traces[i], o.progress, &s, &err);
-        if (rc) {
+        if (trace_run(&cfg, o.traces[i], o.progress, &s, &err)) {
             fprintf(stderr, "mmulab: %s\n", err.msg);
-            return rc;
+            return err.code == MM_ERR_CONFIG ? EXIT_USAGE : EXIT_RUN_FAILED;
         }
         char *json = sim_report_json(s, o.traces[i]);
         if (!json) {

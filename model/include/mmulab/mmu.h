@@ -119,6 +119,10 @@ int mmu_flush_issue(mmu *m, const mmu_flush *flush, mm_error *err);
 void mmu_advance(mmu *m, uint64_t cycle);
 /* Completes everything outstanding. */
 void mmu_drain(mmu *m);
+/* The cycle the request port accepted the last request or flush: later
+ * than its issue cycle when the port stalled (all walk slots taken). A
+ * driver modelling a core that stalls with its MMU issues no earlier. */
+uint64_t mmu_port_cycle(const mmu *m);
 /* Requests issued but not yet answered. */
 uint64_t mmu_outstanding(const mmu *m);
 

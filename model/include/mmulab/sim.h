@@ -3,8 +3,10 @@
  * memory, the MMU, and one address space per process, with the rules that
  * turn a trace into timed translation requests (docs/architecture.md,
  * "Running a trace"):
- *   - issue cycles follow the instruction counts (core.issue "open"), or
- *     also wait for the previous translation ("blocking");
+ *   - issue cycles follow the instruction counts (core.issue "open"),
+ *     never earlier than the MMU's request port accepted the previous
+ *     request (a core stalls with a stalled port), or also wait for the
+ *     previous translation to complete ("blocking");
  *   - an access whose bytes cross a page boundary translates both pages;
  *   - a page is mapped the first time it is touched (4 KiB, a fresh frame,
  *     the permissions of its mmap'ed region, else read/write/execute), so

@@ -39,6 +39,7 @@ typedef struct {
 /* Name tables, indexed by the enum value, NULL-terminated. */
 extern const char *const cfg_page_size_names[MM_MAX_LEVELS + 1];
 extern const char *const cfg_ad_names[];
+extern const char *const cfg_issue_names[];
 extern const char *const cfg_inclusion_names[];
 extern const char *const cfg_pwc_design_names[];
 extern const char *const cfg_alloc_names[];

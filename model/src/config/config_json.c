@@ -265,6 +265,14 @@ static void write_walker(json_out *w, const cfg_walker *wk)
     close_block(w, "}");
 }
 
+static void write_core(json_out *w, const cfg_core *c)
+{
+    open_block(w, "core", "{");
+    key_string(w, "issue", name_of(cfg_issue_names, 2, c->issue));
+    key_uint(w, "cycles_per_instruction", c->cycles_per_instruction);
+    close_block(w, "}");
+}
+
 static void write_memlat(json_out *w, const memlat_config *m)
 {
     open_block(w, "memory_latency", "{");
@@ -322,6 +330,7 @@ char *cfg_to_json(const mmu_config *cfg)
     write_pwc(&w, &cfg->pwc);
     write_walker(&w, &cfg->walker);
     write_memlat(&w, &cfg->memlat);
+    write_core(&w, &cfg->core);
     key_uint(&w, "seed", cfg->seed);
     close_block(&w, "}");
     put(&w, "\n", 1);

@@ -11,7 +11,7 @@
 
 static const char *const top_keys[] = {"name",   "format", "ad",     "pa_bits",        "x86",
                                        "riscv",  "memory", "tlbs",   "pwc",            "walker",
-                                       "memory_latency",   "seed",   NULL};
+                                       "memory_latency",   "core",   "seed",           NULL};
 
 /* Top-level keys must be schema keys or TLB names. A stray object is most
  * likely a TLB dropped from "tlbs" (objects merge, so it stays behind). */
@@ -156,6 +156,21 @@ static int read_walker(const cfg_obj *top, mmu_config *out)
     return MM_OK;
 }
 
+static int read_core(const cfg_obj *top, mmu_config *out)
+{
+    static const char *const keys[] = {"issue", "cycles_per_instruction", NULL};
+    cfg_obj c;
+    int issue = 0, rc;
+    if ((rc = cfg_obj_child(top, "core", &c)) != MM_OK ||
+        (rc = cfg_obj_check_keys(&c, keys, NULL)) != MM_OK ||
+        (rc = cfg_read_enum(&c, "issue", cfg_issue_names, CFG_ISSUE_OPEN, &issue)) != MM_OK ||
+        (rc = cfg_read_u32(&c, "cycles_per_instruction", 1, 1, CFG_MAX_CYCLES,
+                           &out->core.cycles_per_instruction)) != MM_OK)
+        return rc;
+    out->core.issue = (cfg_issue)issue;
+    return MM_OK;
+}
+
 int cfg_convert(const cJSON *root, mmu_config *out, cfg_ctx *ctx)
 {
     memset(out, 0, sizeof *out);
@@ -175,7 +190,7 @@ int cfg_convert(const cJSON *root, mmu_config *out, cfg_ctx *ctx)
         (rc = read_arch(&top, out, &fmt)) != MM_OK || (rc = read_memory(&top, fmt, out)) != MM_OK ||
         (rc = cfg_convert_tlbs(&top, fmt, out)) != MM_OK ||
         (rc = cfg_convert_pwc(&top, fmt, out)) != MM_OK || (rc = read_walker(&top, out)) != MM_OK ||
-        (rc = cfg_convert_memlat(&top, out)) != MM_OK ||
+        (rc = cfg_convert_memlat(&top, out)) != MM_OK || (rc = read_core(&top, out)) != MM_OK ||
         (rc = cfg_read_uint(&top, "seed", 1, 0, CFG_MAX_INT, &out->seed)) != MM_OK)
         return rc;
     return MM_OK;

@@ -11,6 +11,7 @@
 
 const char *const cfg_page_size_names[MM_MAX_LEVELS + 1] = {"4K", "2M", "1G", "512G", "256T", NULL};
 const char *const cfg_ad_names[] = {"hardware", "fault", NULL};
+const char *const cfg_issue_names[] = {"open", "blocking", NULL};
 const char *const cfg_inclusion_names[] = {"non-inclusive", "inclusive", "exclusive", NULL};
 const char *const cfg_pwc_design_names[] = {"none", "split", "unified", "pte", NULL};
 const char *const cfg_alloc_names[] = {"sequential", "random", NULL};

@@ -38,24 +38,15 @@ struct sim {
     process *current;
     uint16_t next_asid;
     uint64_t cycle;
-    uint64_t last_completion;
     uint64_t next_id;
     /* (asid, vpn) keys known to be mapped: a direct-mapped filter in front
      * of the per-process page maps; cleared when pages are unmapped */
     uint64_t seen[SIM_SEEN_SLOTS];
     sim_stats stats;
-    mmu_response_fn user_fn;
-    void *user_opaque;
+    /* the last page found mapped: most accesses touch it again */
+    const void *last_proc;
+    uint64_t last_vpn;
 };
-
-static void on_response(void *opaque, const mmu_response *r)
-{
-    sim *s = opaque;
-    if (r->completion_cycle > s->last_completion)
-        s->last_completion = r->completion_cycle;
-    if (s->user_fn)
-        s->user_fn(s->user_opaque, r);
-}
 
 sim *sim_create(const mmu_config *cfg, mm_error *err)
 {
@@ -75,7 +66,6 @@ sim *sim_create(const mmu_config *cfg, mm_error *err)
         sim_destroy(s);
         return NULL;
     }
-    mmu_set_response_fn(s->mmu, on_response, s);
     return s;
 }
 
@@ -102,8 +92,7 @@ void sim_destroy(sim *s)
 
 void sim_set_response_fn(sim *s, mmu_response_fn fn, void *opaque)
 {
-    s->user_fn = fn;
-    s->user_opaque = opaque;
+    mmu_set_response_fn(s->mmu, fn, opaque);
 }
 
 mmu *sim_mmu(sim *s)
@@ -179,6 +168,8 @@ static inline size_t seen_slot(uint64_t key)
 static int ensure_mapped(sim *s, process *p, uint64_t va, mm_error *err)
 {
     uint64_t vpn = va >> 12;
+    if (vpn == s->last_vpn && p == s->last_proc)
+        return MM_OK;
     uint64_t key = ((uint64_t)p->asid << 52) ^ vpn ^ (1ull << 63);
     size_t slot = seen_slot(key);
     if (s->seen[slot] == key)
@@ -195,6 +186,8 @@ static int ensure_mapped(sim *s, process *p, uint64_t va, mm_error *err)
         s->stats.pages_mapped++;
     }
     s->seen[slot] = key;
+    s->last_vpn = vpn;
+    s->last_proc = p;
     return MM_OK;
 }
 
@@ -203,8 +196,12 @@ static int issue_one(sim *s, process *p, uint64_t va, mm_access access, mm_error
     int rc = ensure_mapped(s, p, va, err);
     if (rc != MM_OK)
         return rc;
-    if (s->cfg.core.issue == CFG_ISSUE_BLOCKING && s->last_completion > s->cycle)
-        s->cycle = s->last_completion;
+    if (s->cfg.core.issue == CFG_ISSUE_BLOCKING) {
+        /* everything before has completed (drained below) */
+        uint64_t done = mmu_get_stats(s->mmu)->last_completion_cycle;
+        if (done > s->cycle)
+            s->cycle = done;
+    }
     mmu_request req;
     req.id = s->next_id++;
     req.cycle = s->cycle;
@@ -215,6 +212,10 @@ static int issue_one(sim *s, process *p, uint64_t va, mm_access access, mm_error
     rc = mmu_issue(s->mmu, &req, err);
     if (rc != MM_OK)
         return rc;
+    /* the core stalls with a stalled request port: it issues no earlier */
+    uint64_t accepted = mmu_port_cycle(s->mmu);
+    if (accepted > s->cycle)
+        s->cycle = accepted;
     if (s->cfg.core.issue == CFG_ISSUE_BLOCKING)
         mmu_drain(s->mmu);
     s->stats.translations++;
@@ -281,6 +282,7 @@ static int unmap_range(sim *s, process *p, uint64_t start, uint64_t end, mm_erro
             drop_page(s, p, vpn);
     }
     memset(s->seen, 0, sizeof s->seen);
+    s->last_proc = NULL;
     if (p->pages.count == before)
         return MM_OK;
     mmu_flush f = {0};

@@ -1,0 +1,12 @@
+/*
+ * commands.h — subcommands of the mmulab executable that live outside
+ * mmulab.c. Each takes the arguments after its own name and returns the
+ * exit status: 0 success, 1 the run or its input failed, 2 bad usage.
+ */
+#ifndef MMULAB_COMMANDS_H
+#define MMULAB_COMMANDS_H
+
+/* `mmulab trace convert|gen|stat ...` (docs/trace-tools.md) */
+int cmd_trace(int argc, char **argv);
+
+#endif

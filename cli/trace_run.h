@@ -1,0 +1,15 @@
+/* trace_run.h — run one trace through a fresh machine, decoding on a
+ * second thread (trace_run.c). */
+#ifndef MMULAB_TRACE_RUN_H
+#define MMULAB_TRACE_RUN_H
+
+#include <stdbool.h>
+
+#include "mmulab/sim.h"
+
+/* On success stores the finished machine in *out (the caller destroys it)
+ * and returns 0; otherwise an mm_status with a one-line message naming the
+ * trace. progress: a progress line on stderr every half second. */
+int trace_run(const mmu_config *cfg, const char *path, bool progress, sim **out, mm_error *err);
+
+#endif
