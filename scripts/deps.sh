@@ -3,7 +3,8 @@
 # missing. Sourced by scripts/test.sh and scripts/run.sh; safe to rerun.
 set -euo pipefail
 
-MMULAB_DEBS=(build-essential cmake pkg-config libgtest-dev googletest libcjson-dev gcovr)
+MMULAB_DEBS=(build-essential cmake pkg-config libgtest-dev googletest libcjson-dev gcovr
+             zlib1g-dev libzstd-dev liblzma-dev valgrind python3)
 
 mmulab_install_deps() {
   local missing=()
