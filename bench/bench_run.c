@@ -27,7 +27,7 @@ static double now_seconds(void)
 }
 
 /* Decode-only pass; returns seconds, or a negative value on error. */
-static double decode_only(const char *path, uint64_t *records)
+static double decode_only(const char *path, uint64_t *records, trace_compression *kind)
 {
     enum { BATCH = 65536 };
     static trace_record recs[BATCH];
@@ -38,6 +38,7 @@ static double decode_only(const char *path, uint64_t *records)
         fprintf(stderr, "bench_run: %s\n", err.msg);
         return -1;
     }
+    *kind = trace_reader_compression(r);
     long n;
     uint64_t total = 0, sink = 0;
     while ((n = trace_read(r, recs, BATCH, &err)) > 0) {
@@ -53,14 +54,16 @@ static double decode_only(const char *path, uint64_t *records)
     return now_seconds() - t0;
 }
 
-/* Rewrites src as a zstd trace at dst. */
-static int transcode_zstd(const char *src, const char *dst)
+/* Rewrites src at dst in the other compression (zlib <-> zstd). */
+static int transcode(const char *src, const char *dst)
 {
     enum { BATCH = 65536 };
     static trace_record recs[BATCH];
     mm_error err = {0};
     trace_reader *r = trace_reader_open(src, &err);
-    trace_writer *w = r ? trace_writer_open(dst, trace_reader_header(r), TRACE_ZSTD, 0, &err) : NULL;
+    trace_compression other =
+        r && trace_reader_compression(r) == TRACE_ZSTD ? TRACE_ZLIB : TRACE_ZSTD;
+    trace_writer *w = r ? trace_writer_open(dst, trace_reader_header(r), other, 0, &err) : NULL;
     long n = -1;
     if (w) {
         while ((n = trace_read(r, recs, BATCH, &err)) > 0)
@@ -89,7 +92,8 @@ static int bench_file(const mmu_config *cfg, const char *label, const char *path
         return 1;
     }
     uint64_t records = 0;
-    double t_decode = decode_only(path, &records);
+    trace_compression kind = TRACE_ZLIB;
+    double t_decode = decode_only(path, &records, &kind);
     if (t_decode < 0)
         return 1;
     mm_error err = {0};
@@ -103,7 +107,7 @@ static int bench_file(const mmu_config *cfg, const char *label, const char *path
     sim_destroy(s);
     printf("%-28s %-4s %9llu records %6.3f B/record  decode %7.1f M rec/s  run %6.1f M rec/s"
            "  run/decode %5.2fx (target <= 1.30: %s)\n",
-           label, strstr(path, ".zst") ? "zstd" : "zlib", (unsigned long long)records,
+           label, kind == TRACE_ZSTD ? "zstd" : "zlib", (unsigned long long)records,
            records ? (double)st.st_size / (double)records : 0.0,
            (double)records / t_decode / 1e6, (double)records / t_run / 1e6, t_run / t_decode,
            t_run / t_decode <= 1.3 ? "met" : "NOT met");
@@ -129,8 +133,8 @@ int main(int argc, char **argv)
         base = base ? base + 1 : argv[i];
         rc |= bench_file(&cfg, base, argv[i]);
         char tmp[64];
-        snprintf(tmp, sizeof tmp, "/tmp/mmulab_bench_%d.zst", (int)getpid());
-        if (transcode_zstd(argv[i], tmp) == 0) {
+        snprintf(tmp, sizeof tmp, "/tmp/mmulab_bench_%d.mmt", (int)getpid());
+        if (transcode(argv[i], tmp) == 0) {
             rc |= bench_file(&cfg, base, tmp);
             remove(tmp);
         } else {
