@@ -16,6 +16,7 @@
 #include "mmulab/mmu.h"
 #include "mmulab/sim.h"
 #include "mmulab/trace.h"
+#include "cmd_trace.h"
 #include "trace_run.h"
 #include "workload.h"
 
@@ -55,26 +56,6 @@ static void usage_run(FILE *f)
             "  --no-progress      no progress line on stderr (it only appears on a terminal)\n"
             "exit status: 0 success, 1 run failed (bad trace, simulated memory full), 2 bad\n"
             "command line or config\n");
-}
-
-static bool parse_u64(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (errno || end == s || *s == '-')
-        return false;
-    uint64_t mult = 1;
-    if (*end == 'K' || *end == 'k')
-        mult = 1ull << 10, end++;
-    else if (*end == 'M' || *end == 'm')
-        mult = 1ull << 20, end++;
-    else if (*end == 'G' || *end == 'g')
-        mult = 1ull << 30, end++;
-    if (*end)
-        return false;
-    *out = (uint64_t)v * mult;
-    return true;
 }
 
 static int parse_run(int argc, char **argv, run_options *o)
@@ -132,7 +113,7 @@ static int parse_run(int argc, char **argv, run_options *o)
             o->out_file = v;
         } else if (!strcmp(a, "--requests") || !strcmp(a, "--footprint") || !strcmp(a, "--seed")) {
             uint64_t n;
-            if (!parse_u64(v, &n)) {
+            if (!cmd_trace_parse_u64(v, &n)) {
                 fprintf(stderr, "mmulab run: %s: \"%s\" is not a non-negative number\n", a, v);
                 return EXIT_USAGE;
             }

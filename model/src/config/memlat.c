@@ -6,6 +6,7 @@
  * simulated 8 MiB LLC costs 640 KiB of host memory) and examines a set's
  * ways several at a time, without a branch per way.
  */
+#include "base/bits.h"
 #include "config/cfg_internal.h"
 
 #include <stdlib.h>
@@ -240,20 +241,6 @@ void memlat_destroy(memlat *m)
     free(m);
 }
 
-/* Index of the lowest set bit of a non-zero x. */
-static inline unsigned lowest_bit(uint64_t x)
-{
-#if defined(__GNUC__)
-    return (unsigned)__builtin_ctzll(x);
-#else
-    unsigned n = 0;
-    while (!(x & 1u)) {
-        x >>= 1;
-        n++;
-    }
-    return n;
-#endif
-}
 
 /* Bit w of *equal: tags[w] == want; of *invalid: tags[w] is TAG_INVALID;
  * over the set's tag_stride ways (padding included). */
@@ -287,7 +274,7 @@ static inline uint32_t find_rank(const uint8_t *rank, uint32_t stride, uint8_t v
         __m128i r = _mm_load_si128((const __m128i *)(const void *)(rank + g));
         unsigned hit = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(r, wanted));
         if (hit)
-            return g + lowest_bit(hit);
+            return g + mm_lowest_set_bit(hit);
     }
     return 0;
 #else
@@ -332,15 +319,15 @@ static bool access_level(memlat_cache *c, uint64_t line)
     if (wide) {
         const uint64_t *wides = c->wide + set * c->tag_stride;
         for (uint64_t e = equal; e; e &= e - 1)
-            if (wides[lowest_bit(e)] != tag)
+            if (wides[mm_lowest_set_bit(e)] != tag)
                 equal &= ~(e & -e);
     }
     if (equal) {
-        touch(rank, c->rank_stride, lowest_bit(equal));
+        touch(rank, c->rank_stride, mm_lowest_set_bit(equal));
         return true;
     }
     invalid &= c->way_mask;
-    uint32_t way = invalid ? lowest_bit(invalid)
+    uint32_t way = invalid ? mm_lowest_set_bit(invalid)
                            : find_rank(rank, c->rank_stride, (uint8_t)(c->n_ways - 1));
     tags[way] = want;
     if (wide)

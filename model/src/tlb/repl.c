@@ -220,7 +220,7 @@ uint32_t repl_victim(repl *r, uint32_t set, const uint64_t *valid)
         uint64_t present = i + 1u == r->valid_words ? r->last_word_mask : ~0ull;
         uint64_t invalid = ~valid[i] & present;
         if (invalid)
-            return i * 64u + repl_lowest_set_bit(invalid);
+            return i * 64u + mm_lowest_set_bit(invalid);
     }
     return repl_victim_full(r, set);
 }

@@ -9,6 +9,7 @@
 #ifndef MMULAB_REPL_INTERNAL_H
 #define MMULAB_REPL_INTERNAL_H
 
+#include "base/bits.h"
 #include "mmulab/repl.h"
 
 static inline bool repl_is_power_of_two(uint32_t x)
@@ -16,20 +17,6 @@ static inline bool repl_is_power_of_two(uint32_t x)
     return x != 0 && (x & (x - 1)) == 0;
 }
 
-/* Index of the lowest set bit of a non-zero x. */
-static inline unsigned repl_lowest_set_bit(uint64_t x)
-{
-#if defined(__GNUC__)
-    return (unsigned)__builtin_ctzll(x);
-#else
-    unsigned n = 0;
-    while (!(x & 1u)) {
-        x >>= 1;
-        n++;
-    }
-    return n;
-#endif
-}
 
 /* MM_ERR_CONFIG, with a message starting with `field`, unless entries and
  * ways describe a structure repl can manage under policy: entries and

@@ -162,7 +162,7 @@ static inline uint32_t check_candidates(uint64_t candidates, uint32_t first_way,
                                         const tlb_data *data, uint64_t key, uint16_t asid)
 {
     for (; candidates; candidates &= candidates - 1u) {
-        uint32_t way = first_way + repl_lowest_set_bit(candidates) / 8u;
+        uint32_t way = first_way + mm_lowest_set_bit(candidates) / 8u;
         if (keys[way] == key && tlb_asid_matches(data[way].asid_tag, asid))
             return way;
     }
