@@ -198,4 +198,45 @@ TEST(Sim, ReportCarriesRunSectionWithMpki)
     std::free(json);
 }
 
+// With a response callback the MMU never takes its repeat-hit shortcut, so
+// this compares the shortcut with the full request path, report for report.
+TEST(Sim, RepeatHitShortcutChangesNothing)
+{
+    std::vector<trace_record> recs;
+    uint64_t state = 12345;
+    for (unsigned i = 0; i < 200000; i++) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        unsigned pick = (unsigned)(state >> 60);
+        uint64_t va;
+        mm_access a = MM_ACCESS_LOAD;
+        if (pick < 5) {
+            va = 0x400000 + ((i * 4) & 0x7fff);  // code, sequential
+            a = MM_ACCESS_IFETCH;
+        } else if (pick < 12) {
+            va = 0x7000000 + ((state >> 20) & 0xff8);  // a hot data page
+        } else {
+            va = 0x10000000 + ((state >> 16) & 0x3fffff8);  // 64 MiB of scattered pages
+            a = (state >> 59) & 1 ? MM_ACCESS_STORE : MM_ACCESS_LOAD;
+        }
+        recs.push_back(access(va, a, (uint16_t)(1u << ((state >> 40) & 3)), (state >> 50) & 3));
+        if (i % 50000 == 49999)
+            recs.push_back(event(TRACE_CONTEXT_SWITCH, (i / 50000) % 2));
+    }
+    auto report = [&](bool listen) {
+        Machine m(config());
+        if (!listen)
+            sim_set_response_fn(m.s(), nullptr, nullptr);
+        mm_error err{};
+        EXPECT_EQ(sim_feed(m.s(), recs.data(), recs.size(), &err), MM_OK) << err.msg;
+        sim_finish(m.s());
+        char *json = sim_report_json(m.s(), "x");
+        std::string out = json ? json : "";
+        std::free(json);
+        return out;
+    };
+    std::string with_callback = report(true), without = report(false);
+    ASSERT_FALSE(without.empty());
+    EXPECT_EQ(with_callback, without);
+}
+
 }  // namespace

@@ -342,6 +342,35 @@ static int hit_response(mmu *m, const mmu_request *req, uint64_t accept, uint32_
     return MM_OK;
 }
 
+bool mmu_issue_repeat_hit(mmu *m, uint64_t cycle, uint64_t va, uint16_t asid, mm_access access,
+                          mm_priv priv)
+{
+    /* the conditions under which mmu_issue would do exactly this: no event
+     * due (idle engine), a free walk slot, nobody to answer, a valid
+     * request, and the first TLB's last hit is this page */
+    if (cycle < m->last_issue || !engine_idle(m) || m->respond || m->jobs_live >= m->max_jobs ||
+        (unsigned)access >= MM_ACCESS_COUNT || (unsigned)priv > MM_PRIV_SUPERVISOR ||
+        m->path_len[access] == 0 || !m->last_ctx || m->last_asid != asid)
+        return false;
+    unsigned ti = m->path[access][0];
+    const tlb_memo *memo = &m->memo[ti];
+    if (!memo->valid || memo->page != va >> MM_PAGE_SHIFT || memo->asid != asid ||
+        m->last_ctx->hit_fault[access][priv][memo->perm & (MMU_PERM_VALUES - 1)] != MM_FAULT_NONE)
+        return false;
+    uint64_t accept = cycle > m->port_cycle ? cycle : m->port_cycle;
+    uint64_t done = accept + m->tlb_latency[ti];
+    mmu_stats *s = m->stats;
+    m->last_issue = cycle;
+    m->port_cycle = accept;
+    s->requests[access]++;
+    s->tlb[ti].accesses[access]++;
+    s->tlb[ti].hits[access]++;
+    s->translation_cycles += done - cycle;
+    if (done > s->last_completion_cycle)
+        s->last_completion_cycle = done;
+    return true;
+}
+
 int mmu_issue(mmu *m, const mmu_request *req, mm_error *err)
 {
     mmu_ctx *ctx = mmu_context(m, req->asid);
