@@ -274,27 +274,35 @@ static int bad_request(mmu *m, const mmu_request *req, mm_error *err)
                    (unsigned long long)req->id, req->asid);
 }
 
+static uint64_t stall_until_slot(mmu *m, uint64_t accept);
+
 /* The accept cycle of a request issued at `cycle` (docs/timing.md, step 1). */
-static uint64_t accept_cycle(mmu *m, uint64_t cycle)
+static inline uint64_t accept_cycle(mmu *m, uint64_t cycle)
 {
     uint64_t accept = cycle > m->port_cycle ? cycle : m->port_cycle;
-    if (!engine_idle(m))
+    if (!engine_idle(m)) {
         engine_advance(m, accept);
-    if (m->jobs_live >= m->max_jobs) {
-        /* every walk slot is taken: the request port stalls until a walk
-         * completes and frees one */
-        uint64_t before = accept;
-        while (m->jobs_live >= m->max_jobs)
-            engine_advance(m, engine_next_event(m));
-        accept = m->now > accept ? m->now : accept;
-        m->stats->walker_stall_cycles += accept - before;
+        if (m->jobs_live >= m->max_jobs)
+            accept = stall_until_slot(m, accept);
     }
     m->port_cycle = accept;
     return accept;
 }
 
-static int hit_response(mmu *m, const mmu_request *req, uint64_t accept, uint32_t latency,
-                        unsigned k, const tlb_entry *e, mm_fault fault, mm_error *err)
+/* Every walk slot is taken: the request port stalls until a walk
+ * completes and frees one. */
+static uint64_t stall_until_slot(mmu *m, uint64_t accept)
+{
+    uint64_t before = accept;
+    while (m->jobs_live >= m->max_jobs)
+        engine_advance(m, engine_next_event(m));
+    accept = m->now > accept ? m->now : accept;
+    m->stats->walker_stall_cycles += accept - before;
+    return accept;
+}
+
+static inline int hit_response(mmu *m, const mmu_request *req, uint64_t accept, uint32_t latency,
+                               unsigned k, const tlb_entry *e, mm_fault fault, mm_error *err)
 {
     const uint8_t *path = m->path[req->access];
     if (fault == MM_FAULT_NONE && k == 0 && !m->respond) {
@@ -400,7 +408,7 @@ int mmu_issue(mmu *m, const mmu_request *req, mm_error *err)
             e.perm = memo->perm;
             e.vpn = req->va >> MM_LEVEL_SHIFT(e.level);
             e.asid = memo->entry_asid;
-        } else if (tlb_lookup(m->tlbs[ti], req->va, req->asid, &e, NULL)) {
+        } else if (__builtin_expect(tlb_lookup(m->tlbs[ti], req->va, req->asid, &e, NULL), 1)) {
             memo->valid = true;
             memo->page = req->va >> MM_PAGE_SHIFT;
             memo->asid = req->asid;
