@@ -9,4 +9,8 @@
 /* `mmulab trace convert|gen|stat ...` (docs/trace-tools.md) */
 int cmd_trace(int argc, char **argv);
 
+/* `mmulab sweep --one-pass ...`: miss counts of many TLB sizes from one
+ * pass over a trace (docs/sweeps.md) */
+int cmd_sweep(int argc, char **argv);
+
 #endif
