@@ -48,6 +48,19 @@ typedef struct {
 
 typedef void (*mmu_response_fn)(void *opaque, const mmu_response *resp);
 
+/* What an OS does about a walk that faulted (docs/timing.md, "Faults"). */
+typedef struct {
+    bool retry;         /* the page table was fixed: walk again */
+    uint64_t cycles;    /* the fault's cost, before the retried walk is ready */
+} mmu_fault_action;
+
+/* Called at the completion cycle of a faulting walk with the request and
+ * the cause; it may change page tables (and issue no requests). */
+typedef mmu_fault_action (*mmu_fault_fn)(void *opaque, const mmu_request *req, mm_fault cause,
+                                         uint64_t cycle);
+
+#define MMU_MAX_FAULT_RETRIES 4
+
 typedef enum {
     MMU_FLUSH_ALL = 0,           /* every TLB and walk-cache entry, global too */
     MMU_FLUSH_ASID = 1,          /* non-global entries of asid, TLBs and walk caches */
@@ -96,6 +109,8 @@ typedef struct {
     uint64_t walk_queue_cycles;     /* sum over walks of (start - ready to walk) */
     uint64_t walker_stall_cycles;   /* cycles misses waited for a free queue slot */
     uint64_t last_completion_cycle;
+    uint64_t fault_retries;         /* walks retried after the fault handler fixed the fault */
+    uint64_t fault_cycles;          /* cycles the fault handler charged */
 } mmu_stats;
 
 typedef struct mmu mmu;
@@ -104,6 +119,8 @@ typedef struct mmu mmu;
 mmu *mmu_create(const mmu_config *cfg, pmem *mem, mm_error *err);
 void mmu_destroy(mmu *m);
 void mmu_set_response_fn(mmu *m, mmu_response_fn fn, void *opaque);
+/* Installs the fault handler (NULL: faults are answered as they are). */
+void mmu_set_fault_fn(mmu *m, mmu_fault_fn fn, void *opaque);
 
 /* Registers (or replaces) the translation context of ctx->asid. */
 int mmu_set_context(mmu *m, const walk_ctx *ctx, mm_error *err);

@@ -110,6 +110,12 @@ static void prefetch_leaf_pte(mmu *m, const mmu_request *req)
         pmem_prefetch64(m->mem, leaf_pa);
 }
 
+static void enqueue_waiting(mmu *m, int j)
+{
+    m->waiting[(m->wait_head + m->wait_len) % MMU_MAX_JOBS] = (int16_t)j;
+    m->wait_len++;
+}
+
 void engine_init(mmu *m)
 {
     m->job_free_len = 0;
@@ -132,11 +138,12 @@ int engine_new_job(mmu *m, const mmu_request *req, uint64_t accept, uint64_t rea
     job->start = job->done = 0;
     job->walker = 0;
     job->tlb_mask = tlb_mask;
+    job->retries = 0;
+    job->pending_fault = MM_FAULT_NONE;
     job->merged_head = job->merged_tail = -1;
     m->job_key[j] = mmu_job_key(req);
     prefetch_leaf_pte(m, req);
-    m->waiting[(m->wait_head + m->wait_len) % MMU_MAX_JOBS] = (int16_t)j;
-    m->wait_len++;
+    enqueue_waiting(m, (int)j);
     m->jobs_live++;
     return (int)j;
 }
@@ -290,6 +297,8 @@ static void collect_pwc_fills(const mmu *m, const walk_result *res, pending_fill
     }
 }
 
+static void answer_job(mmu *m, walk_job *job);
+
 static void start_walk(mmu *m, uint64_t start)
 {
     int16_t j = m->waiting[m->wait_head];
@@ -376,7 +385,18 @@ static void start_walk(mmu *m, uint64_t start)
     s->walk_queue_cycles += start - job->ready;
     hist_add(&m->walk_latency, job->done - job->ready);
 
-    mmu_emit(m, r);
+    if (res.fault != MM_FAULT_NONE && m->on_fault && job->retries < MMU_MAX_FAULT_RETRIES) {
+        /* the handler decides at completion; the answer waits for it */
+        job->pending_fault = (uint8_t)res.fault;
+        return;
+    }
+    answer_job(m, job);
+}
+
+/* Delivers the job's response and those of the requests merged into it. */
+static void answer_job(mmu *m, walk_job *job)
+{
+    mmu_emit(m, &job->resp);
     for (int32_t k = job->merged_head; k >= 0;) {
         int32_t next = m->merged[k].next;
         answer_merged(m, job, &m->merged[k].req, m->merged[k].ready);
@@ -387,14 +407,52 @@ static void start_walk(mmu *m, uint64_t start)
     job->merged_head = job->merged_tail = -1;
 }
 
+/* A faulting walk completes: the handler runs; the job either waits out
+ * the fault's cost and walks again, or answers with the fault. */
+static void handle_fault(mmu *m, int j, uint64_t cycle)
+{
+    walk_job *job = &m->jobs[j];
+    mm_fault cause = (mm_fault)job->pending_fault;
+    job->pending_fault = MM_FAULT_NONE;
+    mmu_fault_action act = m->on_fault(m->fault_opaque, &job->req, cause, cycle);
+    if (act.retry) {
+        pending_fill f;
+        memset(&f, 0, sizeof f);
+        f.kind = FILL_RETRY;
+        f.cycle = cycle + act.cycles;
+        f.job = (int16_t)j;
+        job->retries++;
+        job->state = JOB_WAITING;
+        m->stats->fault_retries++;
+        m->stats->fault_cycles += act.cycles;
+        if (engine_push_fill(m, &f))
+            return;
+    }
+    answer_job(m, job);
+    job->state = JOB_FREE;
+    m->job_key[j] = MMU_NO_JOB;
+    m->job_free[m->job_free_len++] = (uint8_t)j;
+    m->jobs_live--;
+}
+
 static void apply_fill(mmu *m, const pending_fill *f)
 {
+    if (f->kind == FILL_RETRY) {
+        /* a retried walk is ready when the fault's cost has passed */
+        m->jobs[f->job].ready = f->cycle;
+        enqueue_waiting(m, f->job);
+        return;
+    }
     if (f->kind == FILL_WALK) {
         walk_job *job = &m->jobs[f->job];
-        job->state = JOB_FREE;
-        m->job_key[f->job] = MMU_NO_JOB;
-        m->job_free[m->job_free_len++] = (uint8_t)f->job;
-        m->jobs_live--;
+        if (job->pending_fault) {
+            handle_fault(m, f->job, f->cycle);
+        } else {
+            job->state = JOB_FREE;
+            m->job_key[f->job] = MMU_NO_JOB;
+            m->job_free[m->job_free_len++] = (uint8_t)f->job;
+            m->jobs_live--;
+        }
     }
     if (f->dropped) {
         m->stats->fills_dropped++;

@@ -135,6 +135,12 @@ void mmu_set_response_fn(mmu *m, mmu_response_fn fn, void *opaque)
     m->respond_opaque = opaque;
 }
 
+void mmu_set_fault_fn(mmu *m, mmu_fault_fn fn, void *opaque)
+{
+    m->on_fault = fn;
+    m->fault_opaque = opaque;
+}
+
 void mmu_context_defaults(const mmu *m, walk_ctx *ctx, uint64_t root_pa, uint16_t asid)
 {
     const mmu_config *c = &m->cfg;

@@ -63,11 +63,14 @@ typedef struct {
     int32_t merged_head, merged_tail;
     mmu_response resp;         /* filled at walk start */
     uint8_t tlb_mask;          /* TLBs on the request's path (fill targets) */
+    uint8_t retries;           /* walks retried after a handled fault */
+    uint8_t pending_fault;     /* mm_fault the handler sees at completion; 0: none */
 } walk_job;
 
 typedef enum {
     FILL_TLB_PROMOTE = 0,  /* a lower-level TLB hit refills the levels above */
-    FILL_WALK = 1          /* a walk completes: TLBs, walk cache, walker freed */
+    FILL_WALK = 1,         /* a walk completes: TLBs, walk cache, walker freed */
+    FILL_RETRY = 2         /* a handled fault's cost has passed: the job walks again */
 } fill_kind;
 
 /* A state change due at a future cycle; kept in a heap ordered by
@@ -127,6 +130,8 @@ struct mmu {
 
     mmu_response_fn respond;
     void *respond_opaque;
+    mmu_fault_fn on_fault;
+    void *fault_opaque;
 
     u64map contexts;              /* asid -> mmu_ctx* */
     uint16_t last_asid;
