@@ -126,7 +126,9 @@ char *mmu_report_json_with(const mmu *m, const char *key, const char *json)
         sb_printf(&sb, "\"%s\": %llu, ", mm_fault_name((mm_fault)f), (unsigned long long)s->faults[f]);
         faults += s->faults[f];
     }
-    sb_printf(&sb, "\"total\": %llu},\n", (unsigned long long)faults);
+    sb_printf(&sb, "\"total\": %llu, \"retried\": %llu, \"handler_cycles\": %llu},\n",
+              (unsigned long long)faults, (unsigned long long)s->fault_retries,
+              (unsigned long long)s->fault_cycles);
     const memlat_stats *ms = memlat_get_stats(m->latency);
     sb_printf(&sb, "  \"pte_memory\": {\"accesses\": %llu, \"hits\": [",
               (unsigned long long)ms->accesses);
