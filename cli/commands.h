@@ -13,4 +13,8 @@ int cmd_trace(int argc, char **argv);
  * pass over a trace (docs/sweeps.md) */
 int cmd_sweep(int argc, char **argv);
 
+/* `mmulab sweep SPEC`: a grid sweep (presets x configs x --set values x
+ * traces), one `mmulab run` process per point (docs/sweeps-grid.md) */
+int cmd_sweep_grid(int argc, char **argv);
+
 #endif

@@ -18,7 +18,8 @@ static void usage(FILE *f)
             "  run       run traces or a workload through the MMU model (mmulab run --help)\n"
             "  config    print the effective configuration as JSON (same options as run)\n"
             "  trace     convert, generate and describe traces (mmulab trace --help)\n"
-            "  sweep     every TLB size in one pass over a trace (mmulab sweep --help)\n"
+            "  sweep     grid sweeps over presets, parameters and traces (mmulab sweep SPEC),\n"
+            "            or every TLB size in one pass (mmulab sweep --one-pass TRACE)\n"
             "  presets   list the compiled-in configuration presets\n"
             "  help      this text\n");
 }
@@ -36,8 +37,13 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2, true);
     if (!strcmp(cmd, "trace"))
         return cmd_trace(argc - 2, argv + 2);
-    if (!strcmp(cmd, "sweep"))
-        return cmd_sweep(argc - 2, argv + 2);
+    if (!strcmp(cmd, "sweep")) {
+        /* one-pass size sweeps and grid sweeps share the command name */
+        for (int i = 2; i < argc; i++)
+            if (!strcmp(argv[i], "--one-pass"))
+                return cmd_sweep(argc - 2, argv + 2);
+        return cmd_sweep_grid(argc - 2, argv + 2);
+    }
     if (!strcmp(cmd, "presets")) {
         for (const char *const *p = cfg_preset_names(); *p; p++)
             printf("%s\n", *p);
