@@ -42,7 +42,7 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"UnknownKey",
                   {"l2tlb.entriez=1"},
                   "--set l2tlb.entriez=1: unknown key \"l2tlb.entriez\" (did you mean \"entries\"?)"},
-        ErrorCase{"UnknownTopKey", {"foo=1"}, "--set foo=1: unknown key \"foo\""},
+        ErrorCase{"UnknownTopKey", {"bogus_key=1"}, "--set bogus_key=1: unknown key \"bogus_key\""},
         ErrorCase{"UnknownNestedKey",
                   {"walker.counts=3"},
                   "--set walker.counts=3: unknown key \"walker.counts\" (did you mean \"count\"?)"},

@@ -57,6 +57,20 @@ TEST(Fault, HandledFaultIsWalkedAgainAfterItsCost)
     EXPECT_EQ(rig.response(2).hit, 1u);
 }
 
+TEST(Fault, MissDuringTheFaultingWalkGetsTheFinalAnswer)
+{
+    Rig rig(small_config());
+    rig.space(1);
+    Handler h;
+    h.rig = &rig;
+    mmu_set_fault_fn(rig.m(), Handler::fn, &h);
+    rig.issue(0, kPage);
+    rig.issue(1, kPage + 8);  // the walk runs 6..18 and will fault: joins it
+    mmu_response merged = rig.response(1);
+    EXPECT_EQ(merged.fault, MM_FAULT_NONE);
+    EXPECT_EQ(merged.completion_cycle, rig.response(0).completion_cycle);
+}
+
 TEST(Fault, UnhandledFaultIsAnsweredAtCompletion)
 {
     Rig rig(small_config());

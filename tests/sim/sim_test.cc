@@ -239,4 +239,62 @@ TEST(Sim, RepeatHitShortcutChangesNothing)
     EXPECT_EQ(with_callback, without);
 }
 
+mmu_config os_config(const char *budget)
+{
+    mmu_config c;
+    mm_error err{};
+    std::string b = std::string("os.budget=") + budget;
+    const char *sets[] = {"os.enabled=true", b.c_str()};
+    EXPECT_EQ(cfg_load("skylake", nullptr, sets, 2, &c, &err), MM_OK) << err.msg;
+    return c;
+}
+
+// With the OS layer every first touch is a minor fault resolved through
+// the MMU's fault hook; nothing is delivered as a fault.
+TEST(SimOs, DemandPagingThroughTheFaultHook)
+{
+    Machine m(os_config("64MiB"));
+    std::vector<trace_record> recs;
+    for (unsigned i = 0; i < 64; i++)
+        recs.push_back(access(0x200000 + (uint64_t)i * 0x1000, MM_ACCESS_STORE));
+    for (unsigned i = 0; i < 64; i++)
+        recs.push_back(access(0x200000 + (uint64_t)i * 0x1000, MM_ACCESS_LOAD));
+    m.feed(recs);
+    const mmu_stats &s = m.mstats();
+    uint64_t delivered = 0;
+    for (const mmu_response &r : m.rec.responses)
+        delivered += r.fault != MM_FAULT_NONE;
+    EXPECT_EQ(delivered, 0u);
+    EXPECT_GE(s.fault_retries, 64u);  // one minor fault per page at least
+    EXPECT_GT(s.fault_cycles, 0u);
+    char *json = sim_report_json(m.s(), "os");
+    ASSERT_NE(json, nullptr);
+    EXPECT_NE(std::string(json).find("\"minor\":64"), std::string::npos) << json;
+    std::free(json);
+}
+
+// A budget smaller than the footprint swaps: the second pass over the pages
+// takes major faults, and still no access fails.
+TEST(SimOs, SwapUnderABudgetSmallerThanTheFootprint)
+{
+    Machine m(os_config("256KiB"));  // 64 frames for 128 pages
+    std::vector<trace_record> recs;
+    for (unsigned pass = 0; pass < 2; pass++)
+        for (unsigned i = 0; i < 128; i++)
+            recs.push_back(access(0x400000 + (uint64_t)i * 0x1000, MM_ACCESS_STORE, 8, 100));
+    m.feed(recs);
+    for (const mmu_response &r : m.rec.responses)
+        ASSERT_EQ(r.fault, MM_FAULT_NONE) << "request " << r.id;
+    char *json = sim_report_json(m.s(), "swap");
+    ASSERT_NE(json, nullptr);
+    cJSON *doc = cJSON_Parse(json);
+    ASSERT_NE(doc, nullptr);
+    cJSON *os = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "run"), "os");
+    ASSERT_NE(os, nullptr);
+    EXPECT_GT(cJSON_GetObjectItem(cJSON_GetObjectItem(os, "faults"), "major")->valuedouble, 0);
+    EXPECT_GT(cJSON_GetObjectItem(cJSON_GetObjectItem(os, "swap"), "outs")->valuedouble, 0);
+    cJSON_Delete(doc);
+    std::free(json);
+}
+
 }  // namespace

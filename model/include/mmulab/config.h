@@ -66,6 +66,17 @@ typedef struct {
     uint32_t cycles_per_instruction; /* issue cycle advance per retired instruction, >= 1 */
 } cfg_core;
 
+/* The OS layer under a trace (docs/config.md, "os"; model/include/mmulab/os.h). */
+typedef struct {
+    bool enabled;              /* false: pages are mapped at first touch, no faults */
+    uint64_t budget_bytes;     /* memory the OS may give to user pages; 0: memory.size / 2 */
+    uint64_t swap_bytes;       /* swap device capacity */
+    unsigned replacement;      /* 0 clock, 1 aging */
+    unsigned thp;              /* 0 never, 1 always, 2 on request */
+    uint32_t minor_cycles, zero_cycles, major_cycles, swap_out_cycles, cow_cycles,
+        shootdown_cycles;
+} cfg_os;
+
 typedef struct {
     char name[64];          /* preset or file the config came from */
     pt_format format;
@@ -79,6 +90,7 @@ typedef struct {
     cfg_walker walker;
     memlat_config memlat;
     cfg_core core;
+    cfg_os os;
     uint64_t seed;
 } mmu_config;
 

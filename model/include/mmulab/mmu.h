@@ -59,7 +59,7 @@ typedef struct {
 typedef mmu_fault_action (*mmu_fault_fn)(void *opaque, const mmu_request *req, mm_fault cause,
                                          uint64_t cycle);
 
-#define MMU_MAX_FAULT_RETRIES 4
+#define MMU_MAX_FAULT_RETRIES 64
 
 typedef enum {
     MMU_FLUSH_ALL = 0,           /* every TLB and walk-cache entry, global too */
@@ -111,6 +111,7 @@ typedef struct {
     uint64_t last_completion_cycle;
     uint64_t fault_retries;         /* walks retried after the fault handler fixed the fault */
     uint64_t fault_cycles;          /* cycles the fault handler charged */
+    uint64_t shootdowns;            /* mmu_shootdown calls */
 } mmu_stats;
 
 typedef struct mmu mmu;
@@ -121,6 +122,10 @@ void mmu_destroy(mmu *m);
 void mmu_set_response_fn(mmu *m, mmu_response_fn fn, void *opaque);
 /* Installs the fault handler (NULL: faults are answered as they are). */
 void mmu_set_fault_fn(mmu *m, mmu_fault_fn fn, void *opaque);
+/* A TLB shootdown from inside the fault handler: removes every TLB and
+ * walk-cache entry for va in asid at once (no time passes) and cancels
+ * in-flight fills of that address space. */
+void mmu_shootdown(mmu *m, uint16_t asid, uint64_t va);
 
 /* Registers (or replaces) the translation context of ctx->asid. */
 int mmu_set_context(mmu *m, const walk_ctx *ctx, mm_error *err);

@@ -273,6 +273,25 @@ static void write_core(json_out *w, const cfg_core *c)
     close_block(w, "}");
 }
 
+static void write_os(json_out *w, const cfg_os *o)
+{
+    static const char *const repl_names[] = {"clock", "aging"};
+    static const char *const thp_names[] = {"never", "always", "on_request"};
+    open_block(w, "os", "{");
+    key_bool(w, "enabled", o->enabled);
+    key_size(w, "budget", o->budget_bytes);
+    key_size(w, "swap", o->swap_bytes);
+    key_string(w, "replacement", name_of(repl_names, 2, o->replacement));
+    key_string(w, "thp", name_of(thp_names, 3, o->thp));
+    key_uint(w, "minor_cycles", o->minor_cycles);
+    key_uint(w, "zero_cycles", o->zero_cycles);
+    key_uint(w, "major_cycles", o->major_cycles);
+    key_uint(w, "swap_out_cycles", o->swap_out_cycles);
+    key_uint(w, "cow_cycles", o->cow_cycles);
+    key_uint(w, "shootdown_cycles", o->shootdown_cycles);
+    close_block(w, "}");
+}
+
 static void write_memlat(json_out *w, const memlat_config *m)
 {
     open_block(w, "memory_latency", "{");
@@ -331,6 +350,7 @@ char *cfg_to_json(const mmu_config *cfg)
     write_walker(&w, &cfg->walker);
     write_memlat(&w, &cfg->memlat);
     write_core(&w, &cfg->core);
+    write_os(&w, &cfg->os);
     key_uint(&w, "seed", cfg->seed);
     close_block(&w, "}");
     put(&w, "\n", 1);

@@ -11,7 +11,7 @@
 
 static const char *const top_keys[] = {"name",   "format", "ad",     "pa_bits",        "x86",
                                        "riscv",  "memory", "tlbs",   "pwc",            "walker",
-                                       "memory_latency",   "core",   "seed",           NULL};
+                                       "memory_latency",   "core",   "os",     "seed",           NULL};
 
 /* Top-level keys must be schema keys or TLB names. A stray object is most
  * likely a TLB dropped from "tlbs" (objects merge, so it stays behind). */
@@ -171,6 +171,41 @@ static int read_core(const cfg_obj *top, mmu_config *out)
     return MM_OK;
 }
 
+static int read_os(const cfg_obj *top, mmu_config *out)
+{
+    static const char *const keys[] = {"enabled",       "budget",          "swap",
+                                       "replacement",   "thp",             "minor_cycles",
+                                       "zero_cycles",   "major_cycles",    "swap_out_cycles",
+                                       "cow_cycles",    "shootdown_cycles", NULL};
+    static const char *const repl_names[] = {"clock", "aging", NULL};
+    static const char *const thp_names[] = {"never", "always", "on_request", NULL};
+    cfg_os *o = &out->os;
+    cfg_obj c;
+    int policy = 0, thp = 0, rc;
+    if ((rc = cfg_obj_child(top, "os", &c)) != MM_OK ||
+        (rc = cfg_obj_check_keys(&c, keys, NULL)) != MM_OK ||
+        (rc = cfg_read_bool(&c, "enabled", false, &o->enabled)) != MM_OK ||
+        (rc = cfg_read_size(&c, "budget", 0, 0, out->mem.size_bytes, &o->budget_bytes)) != MM_OK ||
+        (rc = cfg_read_size(&c, "swap", 4ull << 30, 0, 1ull << 52, &o->swap_bytes)) != MM_OK ||
+        (rc = cfg_read_enum(&c, "replacement", repl_names, 0, &policy)) != MM_OK ||
+        (rc = cfg_read_enum(&c, "thp", thp_names, 0, &thp)) != MM_OK ||
+        (rc = cfg_read_u32(&c, "minor_cycles", 1000, 0, CFG_MAX_CYCLES, &o->minor_cycles)) != MM_OK ||
+        (rc = cfg_read_u32(&c, "zero_cycles", 250, 0, CFG_MAX_CYCLES, &o->zero_cycles)) != MM_OK ||
+        (rc = cfg_read_u32(&c, "major_cycles", 100000, 0, CFG_MAX_CYCLES, &o->major_cycles)) !=
+            MM_OK ||
+        (rc = cfg_read_u32(&c, "swap_out_cycles", 20000, 0, CFG_MAX_CYCLES,
+                           &o->swap_out_cycles)) != MM_OK ||
+        (rc = cfg_read_u32(&c, "cow_cycles", 2000, 0, CFG_MAX_CYCLES, &o->cow_cycles)) != MM_OK ||
+        (rc = cfg_read_u32(&c, "shootdown_cycles", 500, 0, CFG_MAX_CYCLES,
+                           &o->shootdown_cycles)) != MM_OK)
+        return rc;
+    o->replacement = (unsigned)policy;
+    o->thp = (unsigned)thp;
+    if (o->budget_bytes % 4096)
+        return cfg_fail(c.ctx, "os.budget", "must be a multiple of 4 KiB");
+    return MM_OK;
+}
+
 int cfg_convert(const cJSON *root, mmu_config *out, cfg_ctx *ctx)
 {
     memset(out, 0, sizeof *out);
@@ -191,6 +226,7 @@ int cfg_convert(const cJSON *root, mmu_config *out, cfg_ctx *ctx)
         (rc = cfg_convert_tlbs(&top, fmt, out)) != MM_OK ||
         (rc = cfg_convert_pwc(&top, fmt, out)) != MM_OK || (rc = read_walker(&top, out)) != MM_OK ||
         (rc = cfg_convert_memlat(&top, out)) != MM_OK || (rc = read_core(&top, out)) != MM_OK ||
+        (rc = read_os(&top, out)) != MM_OK ||
         (rc = cfg_read_uint(&top, "seed", 1, 0, CFG_MAX_INT, &out->seed)) != MM_OK)
         return rc;
     return MM_OK;

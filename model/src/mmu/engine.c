@@ -184,10 +184,12 @@ bool engine_merge(mmu *m, int j, const mmu_request *req, uint64_t ready)
 {
     walk_job *job = &m->jobs[j];
     m->stats->walks_merged++;
-    if (job->state == JOB_RUNNING) {
+    if (job->state == JOB_RUNNING && !job->pending_fault) {
         answer_merged(m, job, req, ready);
         return true;
     }
+    /* waiting, or walked into a fault the handler has yet to see: the
+     * answer comes with the job's final one */
     if (m->merged_free < 0) {
         int32_t cap = m->merged_cap ? m->merged_cap * 2 : 64;
         merged_req *pool = realloc(m->merged, (size_t)cap * sizeof *pool);

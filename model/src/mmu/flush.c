@@ -127,3 +127,21 @@ void flush_apply(mmu *m, const mmu_flush *f)
         break;
     }
 }
+
+void mmu_shootdown(mmu *m, uint16_t asid, uint64_t va)
+{
+    for (unsigned i = 0; i < m->cfg.n_tlbs; i++)
+        mmu_memo_forget(m, i);
+    tlbs_asid_va(m, asid, va, true);
+    pwc_flush_va(m->walk_cache, asid, va, false);
+    /* a fill still in flight for this address space may carry the old mapping */
+    for (size_t i = 0; i < m->heap_len; i++) {
+        pending_fill *f = &m->fills[m->heap[i].slot];
+        if (f->kind != FILL_RETRY && (f->asid == asid || f->entry.asid == asid))
+            f->dropped = true;
+    }
+    for (unsigned j = 0; j < m->max_jobs; j++)
+        if (m->jobs[j].state != JOB_FREE && m->jobs[j].req.asid == asid)
+            m->job_key[j] = MMU_NO_JOB;
+    m->stats->shootdowns++;
+}

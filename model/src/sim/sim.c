@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mmulab/os.h"
+
 #include "base/u64map.h"
 #include "mmu/strbuf.h"
 
@@ -24,7 +26,8 @@ typedef struct {
 typedef struct {
     uint32_t pid;
     uint16_t asid;
-    pt *table;
+    uint32_t os_pid;     /* the OS layer's process, when it runs */
+    pt *table;           /* first-touch mode only: the OS owns its tables */
     u64map pages;        /* vpn -> (pa | 1): pages mapped so far */
     region *regions;
     size_t n_regions, cap_regions;
@@ -43,11 +46,71 @@ struct sim {
      * of the per-process page maps; cleared when pages are unmapped */
     uint64_t seen[SIM_SEEN_SLOTS];
     sim_stats stats;
+    /* the OS layer (cfg.os.enabled): demand paging through the MMU's fault hook */
+    os *os;
+    process *by_asid[SIM_MAX_ASID + 1];
+    mm_error os_err;     /* an OS failure inside the fault hook, reported by sim_feed */
     /* per access type, the last page found mapped: most accesses touch
      * the page their stream touched last */
     const void *last_proc[MM_ACCESS_COUNT];
     uint64_t last_vpn[MM_ACCESS_COUNT];
 };
+
+/* The MMU's fault hook: the OS resolves the fault (allocating, swapping in
+ * or copying a page, possibly evicting others), the evicted mappings are
+ * shot down, and the access is retried after the fault's cost. An address
+ * outside every region gets a 1 GiB anonymous region first: traces from
+ * unmodified programs carry no mmap records. */
+static mmu_fault_action on_fault(void *opaque, const mmu_request *req, mm_fault cause, uint64_t cycle)
+{
+    sim *s = opaque;
+    mmu_fault_action none = {false, 0};
+    process *p = req->asid <= SIM_MAX_ASID ? s->by_asid[req->asid] : NULL;
+    (void)cycle;
+    if (!p || s->os_err.code)
+        return none;
+    os_fault_result res;
+    mm_error err = {0};
+    if (os_handle_fault(s->os, p->os_pid, req->va, (mm_access)req->access, cause, &res, &err)) {
+        s->os_err = err;
+        return none;
+    }
+    if (!res.resolved && res.segv == OS_SEGV_MAPERR) {
+        const uint64_t chunk = 1ull << 30;
+        if (os_mmap(s->os, p->os_pid, req->va & ~(chunk - 1), chunk,
+                    MM_PERM_R | MM_PERM_W | MM_PERM_X, 0, &err) ||
+            os_handle_fault(s->os, p->os_pid, req->va, (mm_access)req->access, cause, &res, &err)) {
+            s->os_err = err;
+            return none;
+        }
+    }
+    for (size_t i = 0; i < res.n_shootdowns; i++)
+        mmu_shootdown(s->mmu, res.shootdowns[i].asid, res.shootdowns[i].va);
+    return (mmu_fault_action){res.resolved, res.cycles};
+}
+
+static int create_os(sim *s, mm_error *err)
+{
+    const cfg_os *c = &s->cfg.os;
+    os_config oc;
+    os_config_init(&oc);
+    uint64_t budget = c->budget_bytes ? c->budget_bytes : s->cfg.mem.size_bytes / 2;
+    oc.budget_frames = budget / 4096;
+    oc.swap_slots = c->swap_bytes / 4096;
+    oc.repl = (os_repl_policy)c->replacement;
+    oc.thp = (os_thp_policy)c->thp;
+    oc.minor_cycles = c->minor_cycles;
+    oc.zero_cycles = c->zero_cycles;
+    oc.major_cycles = c->major_cycles;
+    oc.swap_out_cycles = c->swap_out_cycles;
+    oc.cow_cycles = c->cow_cycles;
+    oc.shootdown_cycles = c->shootdown_cycles;
+    s->os = os_create(&oc, s->mem, s->cfg.format, err);
+    if (!s->os)
+        return err ? err->code : MM_ERR_NOMEM;
+    mmu_set_fault_fn(s->mmu, on_fault, s);
+    return MM_OK;
+}
 
 sim *sim_create(const mmu_config *cfg, mm_error *err)
 {
@@ -63,7 +126,7 @@ sim *sim_create(const mmu_config *cfg, mm_error *err)
     }
     s->mem = pmem_create(&s->cfg.mem, err);
     s->mmu = s->mem ? mmu_create(&s->cfg, s->mem, err) : NULL;
-    if (!s->mmu) {
+    if (!s->mmu || (s->cfg.os.enabled && create_os(s, err))) {
         sim_destroy(s);
         return NULL;
     }
@@ -72,7 +135,8 @@ sim *sim_create(const mmu_config *cfg, mm_error *err)
 
 static void free_process(process *p)
 {
-    pt_destroy(p->table);
+    if (p->table)
+        pt_destroy(p->table);
     u64map_free(&p->pages);
     free(p->regions);
     free(p);
@@ -86,6 +150,7 @@ void sim_destroy(sim *s)
         if (s->procs.vals && s->procs.vals[i])
             free_process(s->procs.vals[i]);
     u64map_free(&s->procs);
+    os_destroy(s->os);
     mmu_destroy(s->mmu);
     pmem_destroy(s->mem);
     free(s);
@@ -126,14 +191,27 @@ static process *get_process(sim *s, uint32_t pid, mm_error *err)
         return mm_fail(err, MM_ERR_NOMEM, "sim: out of host memory"), NULL;
     }
     p->pid = pid;
-    p->asid = s->next_asid++;
-    p->table = pt_create(s->cfg.format, s->mem, err);
-    walk_ctx ctx;
-    if (!p->table || !u64map_put(&s->procs, (uint64_t)pid + 1, p)) {
-        free_process(p);
-        return NULL;
+    uint64_t root;
+    if (s->os) {
+        if (os_process_create(s->os, 0, &p->os_pid, err)) {
+            free_process(p);
+            return NULL;
+        }
+        p->asid = os_asid(s->os, p->os_pid);
+        root = os_root(s->os, p->os_pid);
+    } else {
+        p->asid = s->next_asid++;
+        p->table = pt_create(s->cfg.format, s->mem, err);
+        root = p->table ? pt_root(p->table) : 0;
     }
-    mmu_context_defaults(s->mmu, &ctx, pt_root(p->table), p->asid);
+    walk_ctx ctx;
+    if ((!s->os && !p->table) || p->asid > SIM_MAX_ASID ||
+        !u64map_put(&s->procs, (uint64_t)pid + 1, p)) {
+        free_process(p);
+        return mm_fail(err, MM_ERR_NOMEM, "process %u: cannot create its address space", pid), NULL;
+    }
+    s->by_asid[p->asid] = p;
+    mmu_context_defaults(s->mmu, &ctx, root, p->asid);
     if (mmu_set_context(s->mmu, &ctx, err)) {
         u64map_remove(&s->procs, (uint64_t)pid + 1);
         free_process(p);
@@ -197,7 +275,7 @@ static int ensure_mapped(sim *s, process *p, uint64_t va, mm_access access, mm_e
 
 static int issue_one(sim *s, process *p, uint64_t va, mm_access access, mm_error *err)
 {
-    int rc = ensure_mapped(s, p, va, access, err);
+    int rc = s->os ? MM_OK : ensure_mapped(s, p, va, access, err);
     if (rc != MM_OK)
         return rc;
     if (s->cfg.core.issue == CFG_ISSUE_BLOCKING) {
@@ -347,10 +425,94 @@ static int reprotect(sim *s, process *p, uint64_t start, uint64_t end, uint32_t 
     return flush_at(s, &f, err);
 }
 
+static uint32_t os_prot(uint32_t trace_prot)
+{
+    /* the OS layer wants R in every mapping, as x86 does */
+    return MM_PERM_R | ((trace_prot & TRACE_PROT_WRITE) ? MM_PERM_W : 0u) |
+           ((trace_prot & TRACE_PROT_EXEC) ? MM_PERM_X : 0u);
+}
+
+static int flush_asid(sim *s, uint16_t asid, mm_error *err)
+{
+    mmu_flush f = {0};
+    f.kind = MMU_FLUSH_ASID;
+    f.asid = asid;
+    f.cycle = s->cycle;
+    return mmu_flush_issue(s->mmu, &f, err);
+}
+
+/* The trace's process events handed to the OS layer. */
+static int do_os_event(sim *s, const trace_record *r, mm_error *err)
+{
+    process *p = r->kind == TRACE_CONTEXT_SWITCH || r->kind == TRACE_FLUSH || r->kind == TRACE_MARKER
+                     ? NULL
+                     : get_process(s, r->pid, err);
+    if (!p && r->kind != TRACE_CONTEXT_SWITCH && r->kind != TRACE_FLUSH && r->kind != TRACE_MARKER)
+        return err ? err->code : MM_ERR_NOMEM;
+    int rc;
+    switch (r->kind) {
+    case TRACE_MMAP:
+        /* replaces whatever was there, like mmap(MAP_FIXED) */
+        rc = os_munmap(s->os, p->os_pid, r->va, r->length, err);
+        if (rc == MM_OK)
+            rc = os_mmap(s->os, p->os_pid, r->va, r->length, os_prot(r->prot),
+                         (r->prot & TRACE_MAP_HUGE) ? OS_MAP_HUGE : 0u, err);
+        return rc == MM_OK ? flush_asid(s, p->asid, err) : rc;
+    case TRACE_MUNMAP:
+        rc = os_munmap(s->os, p->os_pid, r->va, r->length, err);
+        return rc == MM_OK ? flush_asid(s, p->asid, err) : rc;
+    case TRACE_MPROTECT:
+        rc = os_mprotect(s->os, p->os_pid, r->va, r->length, os_prot(r->prot), err);
+        return rc == MM_OK ? flush_asid(s, p->asid, err) : rc;
+    case TRACE_FORK: {
+        if (find_process(s, r->child))
+            return mm_fail(err, MM_ERR_FORMAT, "fork: process %u exists already", r->child);
+        process *c = calloc(1, sizeof *c);
+        if (!c || !u64map_init(&c->pages, 16)) {
+            free(c);
+            return mm_fail(err, MM_ERR_NOMEM, "sim: out of host memory");
+        }
+        c->pid = r->child;
+        if ((rc = os_fork(s->os, p->os_pid, &c->os_pid, err)) != MM_OK) {
+            free_process(c);
+            return rc;
+        }
+        c->asid = os_asid(s->os, c->os_pid);
+        if (c->asid > SIM_MAX_ASID || !u64map_put(&s->procs, (uint64_t)c->pid + 1, c)) {
+            free_process(c);
+            return mm_fail(err, MM_ERR_NOMEM, "fork: cannot register process %u", r->child);
+        }
+        s->by_asid[c->asid] = c;
+        s->stats.processes++;
+        walk_ctx ctx;
+        mmu_context_defaults(s->mmu, &ctx, os_root(s->os, c->os_pid), c->asid);
+        if ((rc = mmu_set_context(s->mmu, &ctx, err)) != MM_OK)
+            return rc;
+        /* the parent's pages became read-only (copy-on-write) */
+        return flush_asid(s, p->asid, err);
+    }
+    case TRACE_EXIT:
+        if ((rc = os_exit(s->os, p->os_pid, err)) != MM_OK)
+            return rc;
+        if (s->current == p)
+            s->current = NULL;
+        s->by_asid[p->asid] = NULL;
+        u64map_remove(&s->procs, (uint64_t)p->pid + 1);
+        rc = flush_asid(s, p->asid, err);
+        free_process(p);
+        return rc;
+    default:
+        return MM_OK;
+    }
+}
+
 static int do_event(sim *s, const trace_record *r, mm_error *err)
 {
     process *p;
     mmu_flush f = {0};
+    if (s->os && r->kind != TRACE_CONTEXT_SWITCH && r->kind != TRACE_FLUSH &&
+        r->kind != TRACE_MARKER)
+        return do_os_event(s, r, err);
     switch (r->kind) {
     case TRACE_CONTEXT_SWITCH:
         if (!(p = get_process(s, r->pid, err)))
@@ -441,6 +603,11 @@ int sim_feed(sim *s, const trace_record *recs, size_t n, mm_error *err)
             continue;
         }
         int rc = r->kind == TRACE_ACCESS ? do_access(s, r, err) : do_event(s, r, err);
+        if (rc == MM_OK && s->os_err.code) {
+            rc = s->os_err.code;
+            if (err)
+                *err = s->os_err;
+        }
         if (rc != MM_OK) {
             if (err) {
                 char msg[sizeof err->msg];
@@ -506,8 +673,14 @@ char *sim_report_json(const sim *s, const char *label)
         }
         sb_printf(&sb, "\"total\": %.6f}", per_kilo(total, st->instructions));
     }
-    sb_printf(&sb, "},\n    \"walks_per_kilo_instruction\": %.6f}",
+    sb_printf(&sb, "},\n    \"walks_per_kilo_instruction\": %.6f",
               per_kilo(ms->walks, st->instructions));
+    if (s->os) {
+        char *os_json = os_stats_json(s->os);
+        sb_printf(&sb, ",\n    \"os\": %s", os_json ? os_json : "null");
+        free(os_json);
+    }
+    sb_printf(&sb, "}");
     char *run = sb_finish(&sb);
     if (!run)
         return NULL;
