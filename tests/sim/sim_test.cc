@@ -239,13 +239,14 @@ TEST(Sim, RepeatHitShortcutChangesNothing)
     EXPECT_EQ(with_callback, without);
 }
 
-mmu_config os_config(const char *budget)
+mmu_config os_config(const char *budget, const char *issue = "open")
 {
     mmu_config c;
     mm_error err{};
     std::string b = std::string("os.budget=") + budget;
-    const char *sets[] = {"os.enabled=true", b.c_str()};
-    EXPECT_EQ(cfg_load("skylake", nullptr, sets, 2, &c, &err), MM_OK) << err.msg;
+    std::string i = std::string("core.issue=") + issue;
+    const char *sets[] = {"os.enabled=true", b.c_str(), i.c_str()};
+    EXPECT_EQ(cfg_load("skylake", nullptr, sets, 3, &c, &err), MM_OK) << err.msg;
     return c;
 }
 
@@ -294,6 +295,37 @@ TEST(SimOs, SwapUnderABudgetSmallerThanTheFootprint)
     EXPECT_GT(cJSON_GetObjectItem(cJSON_GetObjectItem(os, "faults"), "major")->valuedouble, 0);
     EXPECT_GT(cJSON_GetObjectItem(cJSON_GetObjectItem(os, "swap"), "outs")->valuedouble, 0);
     cJSON_Delete(doc);
+    std::free(json);
+}
+
+// fork shares pages copy-on-write: the child's store copies, the parent's
+// page is untouched; mprotect and munmap reach the OS; exit retires the
+// child.
+TEST(SimOs, ForkCopyOnWriteAndRegionEvents)
+{
+    // blocking: every access completes before the next event changes the OS
+    Machine m(os_config("64MiB", "blocking"));
+    trace_record fork = event(TRACE_FORK, 1);
+    fork.child = 2;
+    m.feed({event(TRACE_CONTEXT_SWITCH, 1),
+            event(TRACE_MMAP, 1, 0x500000, 0x4000, TRACE_PROT_READ | TRACE_PROT_WRITE),
+            access(0x500000, MM_ACCESS_STORE), fork, event(TRACE_CONTEXT_SWITCH, 2),
+            access(0x500000, MM_ACCESS_STORE), event(TRACE_CONTEXT_SWITCH, 1),
+            access(0x500000, MM_ACCESS_LOAD),
+            event(TRACE_MPROTECT, 1, 0x500000, 0x4000, TRACE_PROT_READ),
+            access(0x500000, MM_ACCESS_STORE), event(TRACE_MUNMAP, 1, 0x500000, 0x4000),
+            access(0x500000, MM_ACCESS_LOAD), event(TRACE_EXIT, 2)});
+    ASSERT_EQ(m.rec.responses.size(), 5u);
+    const std::vector<mmu_response> &r = m.rec.responses;
+    EXPECT_EQ(r[0].fault, MM_FAULT_NONE);
+    EXPECT_EQ(r[1].fault, MM_FAULT_NONE);           // the child's write: copied
+    EXPECT_NE(r[1].pa >> 12, r[0].pa >> 12);
+    EXPECT_EQ(r[2].pa >> 12, r[0].pa >> 12);        // the parent keeps its frame
+    EXPECT_EQ(r[3].fault, MM_FAULT_PERM_WRITE);     // read-only now: a real fault
+    EXPECT_EQ(r[4].fault, MM_FAULT_NONE);           // unmapped: a fresh anonymous page
+    char *json = sim_report_json(m.s(), "fork");
+    ASSERT_NE(json, nullptr);
+    EXPECT_NE(std::string(json).find("\"cow\":1"), std::string::npos) << json;
     std::free(json);
 }
 

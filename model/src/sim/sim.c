@@ -454,13 +454,14 @@ static int do_os_event(sim *s, const trace_record *r, mm_error *err)
     case TRACE_MMAP:
         /* replaces whatever was there, like mmap(MAP_FIXED) */
         rc = os_munmap(s->os, p->os_pid, r->va, r->length, err);
-        if (rc == MM_OK)
+        if (rc == MM_OK || rc == MM_ERR_NOT_FOUND)
             rc = os_mmap(s->os, p->os_pid, r->va, r->length, os_prot(r->prot),
                          (r->prot & TRACE_MAP_HUGE) ? OS_MAP_HUGE : 0u, err);
         return rc == MM_OK ? flush_asid(s, p->asid, err) : rc;
     case TRACE_MUNMAP:
+        /* unmapping nothing is no error, as in Linux */
         rc = os_munmap(s->os, p->os_pid, r->va, r->length, err);
-        return rc == MM_OK ? flush_asid(s, p->asid, err) : rc;
+        return rc == MM_OK || rc == MM_ERR_NOT_FOUND ? flush_asid(s, p->asid, err) : rc;
     case TRACE_MPROTECT:
         rc = os_mprotect(s->os, p->os_pid, r->va, r->length, os_prot(r->prot), err);
         return rc == MM_OK ? flush_asid(s, p->asid, err) : rc;
