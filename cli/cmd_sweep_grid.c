@@ -273,10 +273,10 @@ static void finish_point(sweep_state *s, size_t point, int status)
  * new point but lets the running ones finish (and keeps their results). */
 static int run_points(sweep_state *s, long jobs)
 {
-    size_t *todo = calloc(s->total ? s->total : 1, sizeof *todo);
+    size_t *pending = calloc(s->total ? s->total : 1, sizeof *pending);
     worker *workers = calloc((size_t)jobs, sizeof *workers);
-    if (!todo || !workers) {
-        free(todo);
+    if (!pending || !workers) {
+        free(pending);
         free(workers);
         fprintf(stderr, "mmulab sweep: out of memory\n");
         return EXIT_RUN_FAILED;
@@ -285,23 +285,23 @@ static int run_points(sweep_state *s, long jobs)
         if (point_done(s, i))
             s->done++;
         else
-            todo[s->to_run++] = i;
+            pending[s->to_run++] = i;
     }
     clock_gettime(CLOCK_MONOTONIC, &s->started);
     draw_progress(s);
     size_t next = 0, running = 0;
     while (running || (next < s->to_run && !s->failure)) {
         while (next < s->to_run && !s->failure && running < (size_t)jobs) {
-            pid_t pid = start_point(s, todo[next]);
+            pid_t pid = start_point(s, pending[next]);
             if (pid < 0) {
                 fprintf(stderr, "%smmulab sweep: point %s: cannot start: %s\n",
-                        s->progress ? "\n" : "", s->points[todo[next]].id, strerror(errno));
+                        s->progress ? "\n" : "", s->points[pending[next]].id, strerror(errno));
                 s->failure = EXIT_RUN_FAILED;
                 break;
             }
             for (long w = 0; w < jobs; w++)
                 if (!workers[w].pid) {
-                    workers[w] = (worker){pid, todo[next]};
+                    workers[w] = (worker){pid, pending[next]};
                     break;
                 }
             next++;
@@ -328,7 +328,7 @@ static int run_points(sweep_state *s, long jobs)
     }
     if (s->progress && !s->failure)
         fputc('\n', stderr);
-    free(todo);
+    free(pending);
     free(workers);
     return s->failure;
 }
@@ -338,7 +338,7 @@ static void print_points(const sweep_state *s)
     printf("%zu points, output in %s\n", s->total, s->spec->out_dir);
     for (size_t i = 0; i < s->total; i++) {
         char **args = sg_point_argv(s->spec, &s->points[i]);
-        printf("%s\t%s\tmmulab", s->points[i].id, point_done(s, i) ? "done" : "todo");
+        printf("%s\t%s\tmmulab", s->points[i].id, point_done(s, i) ? "done" : "pending");
         for (size_t k = 0; args && args[k]; k++)
             printf(" %s", args[k]);
         printf("\n");
