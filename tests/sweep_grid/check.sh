@@ -42,7 +42,7 @@ SPEC
 
 # --dry-run: 4 points, none done, nothing written
 "$MMULAB" sweep --dry-run tiny.json > dry.txt || fail "dry run exit status"
-[ "$(grep -c "	todo	mmulab run --json --no-progress --preset" dry.txt)" = 4 ] || fail "dry run lists 4 todo points"
+[ "$(grep -c "	pending	mmulab run --json --no-progress --preset" dry.txt)" = 4 ] || fail "dry run lists 4 pending points"
 grep -q -- "--preset champsim --set l2tlb.entries=2048 --set l2tlb.ways=8 small.mmt" dry.txt ||
     fail "dry run shows a point's run arguments"
 [ ! -e results/tiny ] || fail "dry run writes nothing"
