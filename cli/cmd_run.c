@@ -16,6 +16,7 @@
 #include "mmulab/mmu.h"
 #include "mmulab/sim.h"
 #include "mmulab/trace.h"
+#include "cli_util.h"
 #include "cmd_trace.h"
 #include "trace_run.h"
 #include "workload.h"
@@ -137,26 +138,6 @@ static int parse_run(int argc, char **argv, run_options *o)
     return 0;
 }
 
-static int write_atomically(const char *path, const char *text)
-{
-    size_t n = strlen(path) + 16;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return -1;
-    snprintf(tmp, n, "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    int rc = -1;
-    if (f) {
-        bool ok = fputs(text, f) >= 0;
-        ok = (fclose(f) == 0) && ok;
-        if (ok && rename(tmp, path) == 0)
-            rc = 0;
-        else
-            remove(tmp);
-    }
-    free(tmp);
-    return rc;
-}
 
 static double pct(uint64_t num, uint64_t den)
 {
@@ -258,7 +239,7 @@ static void print_csv(const mmu *m, const char *label, uint64_t instructions)
 
 static int emit_report(const run_options *o, const char *json, bool first, bool last)
 {
-    if (o->out_file && o->n_traces <= 1 && write_atomically(o->out_file, json)) {
+    if (o->out_file && o->n_traces <= 1 && cli_write_atomically(o->out_file, json, strlen(json))) {
         fprintf(stderr, "mmulab: cannot write %s: %s\n", o->out_file, strerror(errno));
         return EXIT_RUN_FAILED;
     }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_util.h"
 #include "commands.h"
 #include "mmulab/sweep.h"
 
@@ -258,20 +259,6 @@ static void put_json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static void put_csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
 /* The rows of one stream: the chosen sizes (FA) or the whole grid (SA). */
 static sweep_row *collect_rows(const sweep *s, const sweep_options *o, sweep_stream stream,
@@ -372,7 +359,7 @@ static void write_stream(FILE *f, const sweep *s, const sweep_options *o, sweep_
     }
     if (o->format == FORMAT_CSV) {
         for (uint32_t i = 0; i < n; i++) {
-            put_csv_field(f, o->trace);
+            cli_put_csv_field(f, o->trace);
             fprintf(f, ",%s,%s,%u,%u,%u,%llu,%llu,%llu,%.6f,", name,
                     c->kind == SWEEP_FA ? "fa" : "sa", c->page_level ? 2097152u : 4096u,
                     rows[i].sets, rows[i].ways, (unsigned long long)rows[i].sets * rows[i].ways,

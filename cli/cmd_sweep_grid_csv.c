@@ -145,20 +145,6 @@ static void flatten(table *t, const sg_json *v, const char *path)
     }
 }
 
-static void put_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
 static int csv_fail(char *msg, size_t msg_len, const char *fmt, ...)
 {
@@ -201,27 +187,27 @@ static void write_table(FILE *f, const sg_spec *spec, const sg_point *points, si
         fputs(",config", f);
     for (size_t a = 0; a < spec->n_grid; a++) {
         fputc(',', f);
-        put_field(f, spec->grid[a].key);
+        cli_put_csv_field(f, spec->grid[a].key);
     }
     fputs(",trace", f);
     for (size_t c = 0; c < t->n; c++) {
         fputc(',', f);
-        put_field(f, t->names[c]);
+        cli_put_csv_field(f, t->names[c]);
     }
     fputc('\n', f);
     for (size_t i = 0; i < n_points; i++) {
         const sg_point *pt = &points[i];
-        put_field(f, pt->preset ? pt->preset : "");
+        cli_put_csv_field(f, pt->preset ? pt->preset : "");
         if (with_config) {
             fputc(',', f);
-            put_field(f, pt->config ? pt->config : "");
+            cli_put_csv_field(f, pt->config ? pt->config : "");
         }
         for (size_t a = 0; a < spec->n_grid; a++) {
             fputc(',', f);
-            put_field(f, spec->grid[a].values[pt->value_index[a]]);
+            cli_put_csv_field(f, spec->grid[a].values[pt->value_index[a]]);
         }
         fputc(',', f);
-        put_field(f, pt->trace);
+        cli_put_csv_field(f, pt->trace);
         for (size_t c = 0; c < t->n; c++)
             line[c] = NULL;
         for (size_t k = 0; k < rows[i].n_cells; k++)
@@ -229,7 +215,7 @@ static void write_table(FILE *f, const sg_spec *spec, const sg_point *points, si
         for (size_t c = 0; c < t->n; c++) {
             fputc(',', f);
             if (line[c])
-                put_field(f, line[c]);
+                cli_put_csv_field(f, line[c]);
         }
         fputc('\n', f);
     }
@@ -252,7 +238,7 @@ int sg_csv_write(const sg_spec *spec, const sg_point *points, size_t n_points,
         write_table(f, spec, points, n_points, &t, rows, line);
         if (fclose(f))
             rc = csv_fail(msg, msg_len, "out of memory");
-        else if (sg_write_atomically(out_path, text, len))
+        else if (cli_write_atomically(out_path, text, len))
             rc = csv_fail(msg, msg_len, "cannot write %s: %s", out_path, strerror(errno));
     }
     free(text);

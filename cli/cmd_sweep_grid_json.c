@@ -393,28 +393,3 @@ char *sg_read_file(const char *path)
     return buf;
 }
 
-int sg_write_atomically(const char *path, const char *text, size_t len)
-{
-    size_t n = strlen(path) + 5;
-    char *tmp = malloc(n);
-    if (!tmp) {
-        errno = ENOMEM;
-        return -1;
-    }
-    snprintf(tmp, n, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    int rc = -1;
-    if (f) {
-        bool ok = fwrite(text, 1, len, f) == len;
-        ok = (fclose(f) == 0) && ok;
-        if (ok && rename(tmp, path) == 0)
-            rc = 0;
-        else {
-            int saved = errno;
-            remove(tmp);
-            errno = saved;
-        }
-    }
-    free(tmp);
-    return rc;
-}

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cli_util.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -34,8 +36,7 @@ void sg_json_free(sg_json *v);
 const sg_json *sg_json_get(const sg_json *obj, const char *key);
 /* The whole file in a NUL-terminated buffer, or NULL (errno set). */
 char *sg_read_file(const char *path);
-/* Writes text to path through path.tmp renamed; 0 or -1 (errno set). */
-int sg_write_atomically(const char *path, const char *text, size_t len);
+
 
 /* ---- SPEC and points ------------------------------------------------------ */
 
