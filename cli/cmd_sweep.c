@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli_util.h"
+#include "cmd_trace.h"
 #include "commands.h"
 #include "mmulab/sweep.h"
 
@@ -78,21 +79,11 @@ static int fail(int status, const char *fmt, ...)
     return status;
 }
 
-/* A whole number 1..max, decimal or 0x hex, with an optional K or M suffix. */
+/* A whole number 1..max in cmd_trace_parse_u64's syntax (0x hex, K/M/G suffixes). */
 static bool parse_count(const char *s, uint32_t max, uint32_t *out)
 {
-    if (!*s || *s == '-' || *s == '+' || *s == ' ')
-        return false;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (errno || end == s)
-        return false;
-    if (*end == 'K' || *end == 'k')
-        v = v > (1ull << 40) ? 0 : v << 10, end++;
-    else if (*end == 'M' || *end == 'm')
-        v = v > (1ull << 40) ? 0 : v << 20, end++;
-    if (*end || v == 0 || v > max)
+    uint64_t v;
+    if (!cmd_trace_parse_u64(s, &v) || v == 0 || v > max)
         return false;
     *out = (uint32_t)v;
     return true;
