@@ -64,6 +64,8 @@ typedef enum {
 typedef struct {
     cfg_issue issue;
     uint32_t cycles_per_instruction; /* issue cycle advance per retired instruction, >= 1 */
+    uint32_t port_ops_per_cycle;     /* requests + flushes the MMU port takes per cycle; 0: any
+                                        number (1: the RTL's port, used by the cosimulation) */
 } cfg_core;
 
 /* The OS layer under a trace (docs/config.md, "os"; model/include/mmulab/os.h). */

@@ -114,6 +114,37 @@ typedef struct {
     uint64_t shootdowns;            /* mmu_shootdown calls */
 } mmu_stats;
 
+/* Everything the MMU takes in and every PTE access its walks make, in the
+ * order the model processes them: the cosimulation replays the inputs into
+ * the RTL and serves the RTL's PTE port from the accesses (harness/). */
+typedef enum {
+    MMU_EVENT_REQUEST = 0,   /* a request was accepted at `cycle` (req->cycle: issue) */
+    MMU_EVENT_FLUSH = 1,     /* a flush took effect at `cycle` */
+    MMU_EVENT_CONTEXT = 2,   /* an address space's context was set (ctx) */
+    MMU_EVENT_PTE = 3,       /* one PTE memory access of req's walk, issued at `cycle` */
+    MMU_EVENT_FAULT = 4,     /* the fault handler decided about req's walk at `cycle` */
+    MMU_EVENT_SHOOTDOWN = 5  /* mmu_shootdown(asid, va) */
+} mmu_event_kind;
+
+typedef struct {
+    mmu_event_kind kind;
+    uint64_t cycle;
+    const mmu_request *req;   /* REQUEST, PTE, FAULT */
+    const mmu_flush *flush;   /* FLUSH */
+    const walk_ctx *ctx;      /* CONTEXT */
+    uint64_t pa, value;       /* PTE: address; value read, or value written */
+    uint32_t latency;         /* PTE: the memory-latency model's answer */
+    uint8_t level, is_write;  /* PTE */
+    uint8_t error;            /* PTE: the read was a bus error */
+    uint8_t fault;            /* FAULT: mm_fault */
+    bool retry;               /* FAULT: walk again after fault_cycles */
+    uint64_t fault_cycles;
+    uint16_t asid;            /* SHOOTDOWN */
+    uint64_t va;              /* SHOOTDOWN */
+} mmu_event;
+
+typedef void (*mmu_event_fn)(void *opaque, const mmu_event *event);
+
 typedef struct mmu mmu;
 
 /* The MMU uses mem for page tables (it does not own it). */
@@ -122,6 +153,8 @@ void mmu_destroy(mmu *m);
 void mmu_set_response_fn(mmu *m, mmu_response_fn fn, void *opaque);
 /* Installs the fault handler (NULL: faults are answered as they are). */
 void mmu_set_fault_fn(mmu *m, mmu_fault_fn fn, void *opaque);
+/* Observer of every mmu_event (NULL: none; the default). */
+void mmu_set_event_fn(mmu *m, mmu_event_fn fn, void *opaque);
 /* A TLB shootdown from inside the fault handler: removes every TLB and
  * walk-cache entry for va in asid at once (no time passes) and cancels
  * in-flight fills of that address space. */

@@ -270,6 +270,7 @@ static void write_core(json_out *w, const cfg_core *c)
     open_block(w, "core", "{");
     key_string(w, "issue", name_of(cfg_issue_names, 2, c->issue));
     key_uint(w, "cycles_per_instruction", c->cycles_per_instruction);
+    key_uint(w, "port_ops_per_cycle", c->port_ops_per_cycle);
     close_block(w, "}");
 }
 

@@ -158,14 +158,16 @@ static int read_walker(const cfg_obj *top, mmu_config *out)
 
 static int read_core(const cfg_obj *top, mmu_config *out)
 {
-    static const char *const keys[] = {"issue", "cycles_per_instruction", NULL};
+    static const char *const keys[] = {"issue", "cycles_per_instruction", "port_ops_per_cycle", NULL};
     cfg_obj c;
     int issue = 0, rc;
     if ((rc = cfg_obj_child(top, "core", &c)) != MM_OK ||
         (rc = cfg_obj_check_keys(&c, keys, NULL)) != MM_OK ||
         (rc = cfg_read_enum(&c, "issue", cfg_issue_names, CFG_ISSUE_OPEN, &issue)) != MM_OK ||
         (rc = cfg_read_u32(&c, "cycles_per_instruction", 1, 1, CFG_MAX_CYCLES,
-                           &out->core.cycles_per_instruction)) != MM_OK)
+                           &out->core.cycles_per_instruction)) != MM_OK ||
+        (rc = cfg_read_u32(&c, "port_ops_per_cycle", 0, 0, 1, &out->core.port_ops_per_cycle)) !=
+            MM_OK)
         return rc;
     out->core.issue = (cfg_issue)issue;
     return MM_OK;

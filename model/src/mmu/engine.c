@@ -240,7 +240,19 @@ static void write_pte(void *opaque, uint64_t pa, unsigned level, uint64_t value)
 }
 
 /* Cycles from the walk's first PTE access to its last, per docs/timing.md. */
-static uint64_t time_accesses(mmu *m, const walk_result *res, uint64_t t, mmu_response *r)
+static void notify_pte(const mmu *m, const walk_job *job, const walk_result *res, unsigned k,
+                       uint64_t issue, uint32_t latency)
+{
+    const walk_access *a = &res->accesses[k];
+    mmu_event e = {.kind = MMU_EVENT_PTE, .cycle = issue, .req = &job->req, .pa = a->pa,
+                   .value = a->value, .latency = latency, .level = a->level,
+                   .is_write = a->is_write};
+    e.error = !a->is_write && k + 1 == res->n_accesses && res->fault == MM_FAULT_BUS_ERROR;
+    mmu_notify(m, &e);
+}
+
+static uint64_t time_accesses(mmu *m, const walk_job *job, const walk_result *res, uint64_t t,
+                              mmu_response *r)
 {
     uint32_t step = m->cfg.walker.step_cycles;
     for (unsigned k = 0; k < res->n_accesses; k++) {
@@ -255,11 +267,17 @@ static uint64_t time_accesses(mmu *m, const walk_result *res, uint64_t t, mmu_re
                 }
             }
             t += step;
-            t += memlat_access(m->latency, a->pa, false, t);
+            uint32_t latency = memlat_access(m->latency, a->pa, false, t);
+            if (m->on_event)
+                notify_pte(m, job, res, k, t, latency);
+            t += latency;
             r->pte_reads++;
         } else {
             t += step;
-            t += memlat_access(m->latency, a->pa, true, t);
+            uint32_t latency = memlat_access(m->latency, a->pa, true, t);
+            if (m->on_event)
+                notify_pte(m, job, res, k, t, latency);
+            t += latency;
             r->pte_writes++;
         }
     }
@@ -347,7 +365,7 @@ static void start_walk(mmu *m, uint64_t start)
     walk_run(ctx, &mem, req->va, (mm_access)req->access, (mm_priv)req->priv, from_ptr, &res);
 
     uint64_t t = start + m->pwc_probe_latency;
-    t = time_accesses(m, &res, t, r);
+    t = time_accesses(m, job, &res, t, r);
     job->done = t + m->cfg.walker.fill_cycles;
     m->walker_busy_until[w] = job->done;
 
@@ -417,6 +435,11 @@ static void handle_fault(mmu *m, int j, uint64_t cycle)
     mm_fault cause = (mm_fault)job->pending_fault;
     job->pending_fault = MM_FAULT_NONE;
     mmu_fault_action act = m->on_fault(m->fault_opaque, &job->req, cause, cycle);
+    if (m->on_event) {
+        mmu_event e = {.kind = MMU_EVENT_FAULT, .cycle = cycle, .req = &job->req,
+                       .fault = (uint8_t)cause, .retry = act.retry, .fault_cycles = act.cycles};
+        mmu_notify(m, &e);
+    }
     if (act.retry) {
         pending_fill f;
         memset(&f, 0, sizeof f);

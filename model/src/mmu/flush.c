@@ -130,6 +130,10 @@ void flush_apply(mmu *m, const mmu_flush *f)
 
 void mmu_shootdown(mmu *m, uint16_t asid, uint64_t va)
 {
+    if (m->on_event) {
+        mmu_event e = {.kind = MMU_EVENT_SHOOTDOWN, .cycle = m->now, .asid = asid, .va = va};
+        mmu_notify(m, &e);
+    }
     for (unsigned i = 0; i < m->cfg.n_tlbs; i++)
         mmu_memo_forget(m, i);
     tlbs_asid_va(m, asid, va, true);

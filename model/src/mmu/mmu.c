@@ -141,6 +141,12 @@ void mmu_set_fault_fn(mmu *m, mmu_fault_fn fn, void *opaque)
     m->fault_opaque = opaque;
 }
 
+void mmu_set_event_fn(mmu *m, mmu_event_fn fn, void *opaque)
+{
+    m->on_event = fn;
+    m->event_opaque = opaque;
+}
+
 void mmu_context_defaults(const mmu *m, walk_ctx *ctx, uint64_t root_pa, uint16_t asid)
 {
     const mmu_config *c = &m->cfg;
@@ -179,6 +185,10 @@ int mmu_set_context(mmu *m, const walk_ctx *ctx, mm_error *err)
                     (uint8_t)walk_check_perm(ctx, (uint8_t)perm, (mm_access)a, (mm_priv)priv);
     m->last_ctx = slot;
     m->last_asid = ctx->asid;
+    if (m->on_event) {
+        mmu_event e = {.kind = MMU_EVENT_CONTEXT, .cycle = m->port_cycle, .ctx = ctx};
+        mmu_notify(m, &e);
+    }
     return MM_OK;
 }
 
@@ -285,13 +295,13 @@ static uint64_t stall_until_slot(mmu *m, uint64_t accept);
 /* The accept cycle of a request issued at `cycle` (docs/timing.md, step 1). */
 static inline uint64_t accept_cycle(mmu *m, uint64_t cycle)
 {
-    uint64_t accept = cycle > m->port_cycle ? cycle : m->port_cycle;
+    uint64_t accept = cycle > m->port_free ? cycle : m->port_free;
     if (!engine_idle(m)) {
         engine_advance(m, accept);
         if (m->jobs_live >= m->max_jobs)
             accept = stall_until_slot(m, accept);
     }
-    m->port_cycle = accept;
+    mmu_port_took(m, accept);
     return accept;
 }
 
@@ -369,7 +379,8 @@ bool mmu_issue_repeat_hit(mmu *m, uint64_t cycle, uint64_t va, uint16_t asid, mm
     /* the conditions under which mmu_issue would do exactly this: no event
      * due (idle engine), a free walk slot, nobody to answer, a valid
      * request, and the first TLB's last hit is this page */
-    if (cycle < m->last_issue || !engine_idle(m) || m->respond || m->jobs_live >= m->max_jobs ||
+    if (cycle < m->last_issue || !engine_idle(m) || m->respond || m->on_event ||
+        m->jobs_live >= m->max_jobs ||
         (unsigned)access >= MM_ACCESS_COUNT || (unsigned)priv > MM_PRIV_SUPERVISOR ||
         m->path_len[access] == 0 || !m->last_ctx || m->last_asid != asid)
         return false;
@@ -378,11 +389,11 @@ bool mmu_issue_repeat_hit(mmu *m, uint64_t cycle, uint64_t va, uint16_t asid, mm
     if (!memo->valid || memo->page != va >> MM_PAGE_SHIFT || memo->asid != asid ||
         m->last_ctx->hit_fault[access][priv][memo->perm & (MMU_PERM_VALUES - 1)] != MM_FAULT_NONE)
         return false;
-    uint64_t accept = cycle > m->port_cycle ? cycle : m->port_cycle;
+    uint64_t accept = cycle > m->port_free ? cycle : m->port_free;
     uint64_t done = accept + m->tlb_latency[ti];
     mmu_stats *s = m->stats;
     m->last_issue = cycle;
-    m->port_cycle = accept;
+    mmu_port_took(m, accept);
     s->requests[access]++;
     s->tlb[ti].accesses[access]++;
     s->tlb[ti].hits[access]++;
@@ -401,6 +412,10 @@ int mmu_issue(mmu *m, const mmu_request *req, mm_error *err)
     m->last_issue = req->cycle;
     uint64_t accept = accept_cycle(m, req->cycle);
     m->outstanding++;
+    if (m->on_event) {
+        mmu_event e = {.kind = MMU_EVENT_REQUEST, .cycle = accept, .req = req};
+        mmu_notify(m, &e);
+    }
 
     mmu_stats *s = m->stats;
     unsigned a = req->access;
@@ -454,9 +469,13 @@ int mmu_flush_issue(mmu *m, const mmu_flush *f, mm_error *err)
     if (f->kind == MMU_FLUSH_X86_INVPCID && f->invpcid_type > 3)
         return mm_fail(err, MM_ERR_INVALID, "flush: INVPCID type %u is not 0..3", f->invpcid_type);
     m->last_issue = f->cycle;
-    uint64_t at = f->cycle > m->port_cycle ? f->cycle : m->port_cycle;
+    uint64_t at = f->cycle > m->port_free ? f->cycle : m->port_free;
     engine_advance(m, at);
-    m->port_cycle = at;
+    mmu_port_took(m, at);
+    if (m->on_event) {
+        mmu_event e = {.kind = MMU_EVENT_FLUSH, .cycle = at, .flush = f};
+        mmu_notify(m, &e);
+    }
     flush_apply(m, f);
     engine_drop_pending_fills(m);
     /* a walk under way read the page table before the flush: later misses

@@ -130,6 +130,8 @@ struct mmu {
 
     mmu_response_fn respond;
     void *respond_opaque;
+    mmu_event_fn on_event;
+    void *event_opaque;
     mmu_fault_fn on_fault;
     void *fault_opaque;
 
@@ -139,6 +141,7 @@ struct mmu {
 
     uint64_t now;                 /* events up to here have been applied */
     uint64_t port_cycle;          /* last request/flush accept cycle */
+    uint64_t port_free;           /* earliest cycle the port can take the next operation */
     uint64_t last_issue;          /* last issue cycle given by the caller */
     uint64_t outstanding;         /* requests not yet answered */
 
@@ -225,5 +228,19 @@ static inline void mmu_memo_forget(mmu *m, unsigned tlb_index)
 
 /* flush.c */
 void flush_apply(mmu *m, const mmu_flush *f);
+
+/* The port took an operation at `cycle`: with core.port_ops_per_cycle 1
+ * the next one waits for the following cycle. */
+static inline void mmu_port_took(mmu *m, uint64_t cycle)
+{
+    m->port_cycle = cycle;
+    m->port_free = cycle + m->cfg.core.port_ops_per_cycle;
+}
+
+static inline void mmu_notify(const mmu *m, const mmu_event *e)
+{
+    if (m->on_event)
+        m->on_event(m->event_opaque, e);
+}
 
 #endif
