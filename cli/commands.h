@@ -17,4 +17,14 @@ int cmd_sweep(int argc, char **argv);
  * traces), one `mmulab run` process per point (docs/sweeps-grid.md) */
 int cmd_sweep_grid(int argc, char **argv);
 
+/* `mmulab os import PID` / `mmulab os info FILE`: address-space images of
+ * real processes (docs/os-model.md, "Importing a real process") */
+int cmd_os(int argc, char **argv);
+
+/* `mmulab rtl-params`: package mmu_cfg_pkg for a config (docs/rtl.md) */
+int cmd_rtl_params(int argc, char **argv);
+
+/* `mmulab cosim ...`: runs the RTL/model lockstep harness (docs/rtl.md) */
+int cmd_cosim(int argc, char **argv);
+
 #endif

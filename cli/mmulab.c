@@ -20,6 +20,9 @@ static void usage(FILE *f)
             "  trace     convert, generate and describe traces (mmulab trace --help)\n"
             "  sweep     grid sweeps over presets, parameters and traces (mmulab sweep SPEC),\n"
             "            or every TLB size in one pass (mmulab sweep --one-pass TRACE)\n"
+            "  cosim     run the RTL and the model in lockstep on a trace (mmulab cosim --help)\n"
+            "  rtl-params  the RTL's parameters for a config (package mmu_cfg_pkg)\n"
+            "  os        import a live process's address space as an image (mmulab os --help)\n"
             "  presets   list the compiled-in configuration presets\n"
             "  help      this text\n");
 }
@@ -37,6 +40,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2, true);
     if (!strcmp(cmd, "trace"))
         return cmd_trace(argc - 2, argv + 2);
+    if (!strcmp(cmd, "os"))
+        return cmd_os(argc - 2, argv + 2);
     if (!strcmp(cmd, "sweep")) {
         /* one-pass size sweeps and grid sweeps share the command name */
         for (int i = 2; i < argc; i++)
@@ -44,6 +49,10 @@ int main(int argc, char **argv)
                 return cmd_sweep(argc - 2, argv + 2);
         return cmd_sweep_grid(argc - 2, argv + 2);
     }
+    if (!strcmp(cmd, "rtl-params"))
+        return cmd_rtl_params(argc - 2, argv + 2);
+    if (!strcmp(cmd, "cosim"))
+        return cmd_cosim(argc - 2, argv + 2);
     if (!strcmp(cmd, "presets")) {
         for (const char *const *p = cfg_preset_names(); *p; p++)
             printf("%s\n", *p);

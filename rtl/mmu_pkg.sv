@@ -3,6 +3,9 @@
 // policies, walk-cache designs and flush primitives. Values mirror
 // model/include/mmulab/{common,pt,repl,pwc}.h number for number;
 // tests/rtl/pkg_mirror checks that they still do.
+// The package is the whole shared vocabulary; each block uses part of it,
+// so unused constants here are expected (and only here).
+/* verilator lint_off UNUSEDPARAM */
 package mmu_pkg;
 
   // widths of the datapath
@@ -24,13 +27,13 @@ package mmu_pkg;
   localparam logic PrivSupervisor = 1'b1;
 
   // MM_PERM_* bit positions
-  localparam int unsigned PermR = 0;
-  localparam int unsigned PermW = 1;
-  localparam int unsigned PermX = 2;
-  localparam int unsigned PermU = 3;
-  localparam int unsigned PermG = 4;
-  localparam int unsigned PermA = 5;
-  localparam int unsigned PermD = 6;
+  localparam int unsigned PermBitR = 0;
+  localparam int unsigned PermBitW = 1;
+  localparam int unsigned PermBitX = 2;
+  localparam int unsigned PermBitU = 3;
+  localparam int unsigned PermBitG = 4;
+  localparam int unsigned PermBitA = 5;
+  localparam int unsigned PermBitD = 6;
 
   // pt_format
   localparam logic [2:0] FmtX86L4 = 3'd0;
@@ -86,7 +89,13 @@ package mmu_pkg;
   localparam logic [1:0] PwcFlushAsid = 2'd2;  // pwc_flush_asid(asid, include_global)
   localparam logic [1:0] PwcFlushVa   = 2'd3;  // pwc_flush_va(asid, va, all_asids)
 
+  // a translation context, packed (mmu_ctx_table): the fields of walk_ctx
+  //   [2:0] format, [54:3] root pa, [61:55] pa_bits, [62] ad (AdFault = Svade),
+  //   [63] nxe, [64] wp, [65] smep, [66] smap, [67] sum, [68] mxr, [69] svnapot, [70] svpbmt
+  localparam int unsigned CtxW = 71;
+
   // the hit level of a response (mmu_response.hit): a TLB index or a walk
   localparam logic [3:0] HitWalk = 4'hF;
 
 endpackage
+/* verilator lint_on UNUSEDPARAM */

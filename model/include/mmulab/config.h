@@ -111,6 +111,27 @@ int cfg_load(const char *preset, const char *file, const char *const *sets, size
  * reports; caller frees with free(). Byte-identical for equal configs. */
 char *cfg_to_json(const mmu_config *cfg);
 
+/* The RTL's view of a config (docs/rtl.md). The configuration inputs the
+ * RTL takes at run time; TLB latencies in lookup order (level, then config
+ * order). MM_ERR_CONFIG naming the key when the config uses a feature the
+ * RTL does not build. */
+typedef struct {
+    uint8_t tlb_latency[4];
+    uint8_t pwc_probe_cycles;   /* translation caches: cycles before the first PTE read */
+    uint8_t pte_cache_cycles;   /* page-table cache: cycles per probe; 0 without one */
+    uint8_t step_cycles, fill_cycles;
+    bool merge;
+} cfg_rtl_inputs;
+int cfg_rtl_inputs_get(const mmu_config *cfg, cfg_rtl_inputs *out, mm_error *err);
+/* The elaboration-time parameters: the text of package mmu_cfg_pkg; NULL
+ * with err set as above. The caller frees it. */
+char *cfg_rtl_package(const mmu_config *cfg, mm_error *err);
+/* Walk-cache timing of docs/timing.md §5, used by the model and the RTL:
+ * translation-cache probe cycles before a walk's first PTE access, and
+ * page-table-cache cycles per probe (0 without one). */
+uint32_t cfg_pwc_probe_cycles(const mmu_config *cfg);
+uint32_t cfg_pte_cache_cycles(const mmu_config *cfg);
+
 /* Index of the TLB named name, or -1. */
 int cfg_find_tlb(const mmu_config *cfg, const char *name);
 

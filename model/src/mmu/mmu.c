@@ -29,26 +29,8 @@ static void build_paths(mmu *m)
 
 static void setup_walk_cache_latency(mmu *m)
 {
-    const cfg_pwc *p = &m->cfg.pwc;
-    m->pwc_probe_latency = 0;
-    m->pte_cache_latency = 0;
-    switch (p->geom.design) {
-    case PWC_SPLIT:
-        /* all levels are probed at once; the deepest hit is known when the
-         * slowest configured level has answered */
-        for (unsigned level = 1; level < MM_MAX_LEVELS; level++)
-            if (p->geom.level[level].entries && p->latency[level] > m->pwc_probe_latency)
-                m->pwc_probe_latency = p->latency[level];
-        break;
-    case PWC_UNIFIED:
-        m->pwc_probe_latency = p->geom.unified.entries ? p->latency[0] : 0;
-        break;
-    case PWC_PTE:
-        m->pte_cache_latency = p->geom.unified.entries ? p->latency[0] : 0;
-        break;
-    case PWC_NONE:
-        break;
-    }
+    m->pwc_probe_latency = cfg_pwc_probe_cycles(&m->cfg);
+    m->pte_cache_latency = cfg_pte_cache_cycles(&m->cfg);
 }
 
 mmu *mmu_create(const mmu_config *cfg, pmem *mem, mm_error *err)

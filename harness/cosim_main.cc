@@ -1,0 +1,277 @@
+// cosim_main.cc — `mmulab cosim`: loads the config as `mmulab run` does,
+// finds the RTL build whose parameters the config generates, runs every
+// trace through the C model and the RTL in lockstep and prints the
+// agreement line (translations compared, mismatches). On the first
+// divergence it prints the report, optionally reruns with an FST waveform of
+// the window before it, and exits 1. Exit 2: bad usage, config or input.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model_side.h"
+#include "random_feeder.h"
+#include "shape.h"
+
+namespace {
+
+struct Args {
+    const char *preset = nullptr, *config_file = nullptr;
+    std::vector<std::string> sets;
+    std::vector<std::string> traces;
+    uint64_t max_records = 0;
+    std::string wave;
+    uint64_t wave_window = 2000;
+    bool have_random = false;
+    uint64_t random_seed = 1, random_requests = 100000;
+};
+
+void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: mmulab cosim [--preset NAME | --config FILE] [--set KEY=VALUE]... [options] TRACE...\n"
+            "       mmulab cosim [--preset NAME | --config FILE] [--set KEY=VALUE]... --random SEED\n"
+            "                    [--requests N] [options]\n"
+            "Runs the RTL MMU (rtl/, Verilated) and the C model in lockstep and compares every\n"
+            "translation and its completion cycle (docs/rtl.md).\n"
+            "  --max-records N   stop each trace after N records\n"
+            "  --random SEED     constrained-random stimulus instead of a trace: random page\n"
+            "                    tables (legal and illegal PTEs, every page size), ASIDs and\n"
+            "                    flushes, reproducible from SEED\n"
+            "  --requests N      requests of a --random run (default 100000)\n"
+            "  --wave FILE       on a divergence, rerun and write an FST waveform of the window\n"
+            "                    before it to FILE\n"
+            "  --wave-window N   cycles of waveform before the divergence (default 2000)\n"
+            "The request port takes one request or flush per cycle, so core.port_ops_per_cycle\n"
+            "is set to 1 for both sides.\n");
+}
+
+bool parse_u64(const char *s, uint64_t *out)
+{
+    char *end = nullptr;
+    if (!s || !*s || *s == '-')
+        return false;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (*end)
+        return false;
+    *out = v;
+    return true;
+}
+
+int parse(int argc, char **argv, Args &a)
+{
+    for (int i = 1; i < argc; i++) {
+        std::string o = argv[i];
+        if (o == "--help" || o == "-h") {
+            usage(stdout);
+            exit(0);
+        }
+        if (o.rfind("--", 0) != 0) {
+            a.traces.push_back(o);
+            continue;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "mmulab cosim: %s needs a value (or is unknown); see --help\n", o.c_str());
+            return 2;
+        }
+        const char *v = argv[++i];
+        uint64_t n = 0;
+        if (o == "--preset") {
+            a.preset = v;
+        } else if (o == "--config") {
+            a.config_file = v;
+        } else if (o == "--set") {
+            a.sets.push_back(v);
+        } else if (o == "--wave") {
+            a.wave = v;
+        } else if (o == "--max-records" || o == "--wave-window" || o == "--random" ||
+                   o == "--requests") {
+            if (!parse_u64(v, &n)) {
+                fprintf(stderr, "mmulab cosim: %s: \"%s\" is not a non-negative number\n", o.c_str(), v);
+                return 2;
+            }
+            if (o == "--max-records")
+                a.max_records = n;
+            else if (o == "--wave-window")
+                a.wave_window = n;
+            else if (o == "--random")
+                a.have_random = true, a.random_seed = n;
+            else
+                a.random_requests = n;
+        } else {
+            fprintf(stderr, "mmulab cosim: unknown option %s; see --help\n", o.c_str());
+            return 2;
+        }
+    }
+    if (a.traces.empty() && !a.have_random) {
+        fprintf(stderr, "mmulab cosim: no trace given (or --random SEED); see --help\n");
+        return 2;
+    }
+    return 0;
+}
+
+// The part of a generated package that describes the build: from the
+// `package` line on (the comment above it names the config it came from).
+std::string package_body(const char *text)
+{
+    const char *p = strstr(text, "package mmu_cfg_pkg;");
+    return p ? std::string(p) : std::string(text);
+}
+
+const cosim::Shape *find_shape(const mmu_config &cfg, std::string &error)
+{
+    mm_error err{};
+    char *pkg = cfg_rtl_package(&cfg, &err);
+    if (!pkg) {
+        error = err.msg;
+        return nullptr;
+    }
+    std::string body = package_body(pkg);
+    free(pkg);
+    unsigned n = 0;
+    const cosim::Shape *all = cosim::shapes(&n);
+    std::string names;
+    for (unsigned i = 0; i < n; i++) {
+        if (package_body(all[i].package) == body)
+            return &all[i];
+        names += (names.empty() ? "" : ", ") + std::string(all[i].name);
+    }
+    error = "no RTL build has this config's geometry (builds: " + names +
+            "); write its parameters with `mmulab rtl-params ... -o rtl/generated/NAME/mmu_cfg_pkg.sv`, "
+            "add NAME to rtl/generated/shapes.txt and rebuild (docs/rtl.md)";
+    return nullptr;
+}
+
+// The model's statistics against those recomputed from the RTL's answers.
+std::string compare_stats(const mmu_stats *s, const cosim::RunResult &r)
+{
+    uint64_t requests = 0, faults = 0;
+    for (unsigned a = 0; a < MM_ACCESS_COUNT; a++)
+        requests += s->requests[a];
+    for (unsigned f = 1; f < MM_FAULT_COUNT; f++)
+        faults += s->faults[f];
+    struct {
+        const char *name;
+        uint64_t model, rtl;
+    } rows[] = {
+        {"requests", requests, r.compared},
+        {"walks", s->walks, r.walks},
+        {"walks_merged", s->walks_merged, r.merged},
+        {"pte_reads", s->pte_reads, r.pte_reads},
+        {"pte_writes", s->pte_writes, r.pte_writes},
+        {"faults", faults, r.faults},
+        {"translation_cycles", s->translation_cycles, r.translation_cycles},
+        {"last_completion_cycle", s->last_completion_cycle, r.last_completion},
+    };
+    for (const auto &row : rows)
+        if (row.model != row.rtl)
+            return std::string("statistics differ: ") + row.name + " model " +
+                   std::to_string(row.model) + ", RTL " + std::to_string(row.rtl);
+    return "";
+}
+
+}  // namespace
+
+int main(int argc, char **argv)
+{
+    Args a;
+    int rc = parse(argc, argv, a);
+    if (rc)
+        return rc;
+    std::vector<const char *> sets;
+    for (const auto &s : a.sets)
+        sets.push_back(s.c_str());
+    sets.push_back("core.port_ops_per_cycle=1");
+    mmu_config cfg;
+    mm_error err{};
+    if (cfg_load(a.preset, a.config_file, sets.data(), sets.size(), &cfg, &err)) {
+        fprintf(stderr, "mmulab cosim: %s\n", err.msg);
+        return 2;
+    }
+    cfg_rtl_inputs inputs;
+    if (cfg_rtl_inputs_get(&cfg, &inputs, &err)) {
+        fprintf(stderr, "mmulab cosim: %s\n", err.msg);
+        return 2;
+    }
+    std::string error;
+    const cosim::Shape *shape = find_shape(cfg, error);
+    if (!shape) {
+        fprintf(stderr, "mmulab cosim: %s\n", error.c_str());
+        return 2;
+    }
+
+    std::vector<std::string> jobs = a.traces;
+    if (a.have_random)
+        jobs.push_back("");
+    int status = 0;
+    for (const auto &trace : jobs) {
+        std::string label = trace.empty() ? "random seed " + std::to_string(a.random_seed) : trace;
+        auto run_once = [&](const cosim::RunOptions &opt, const mmu_stats **stats_out,
+                            std::unique_ptr<cosim::Feeder> &feeder) -> cosim::RunResult {
+            cosim::RunResult bad;
+            bad.status = cosim::RunResult::kInputError;
+            std::string e;
+            if (trace.empty()) {
+                auto rf = std::make_unique<cosim::RandomFeeder>();
+                if (!rf->open(cfg, a.random_seed, a.random_requests, e)) {
+                    bad.message = e;
+                    return bad;
+                }
+                feeder = std::move(rf);
+            } else {
+                auto tf = std::make_unique<cosim::TraceFeeder>();
+                if (!tf->open(cfg, trace, a.max_records, e)) {
+                    bad.message = e;
+                    return bad;
+                }
+                feeder = std::move(tf);
+            }
+            cosim::ModelSide model(feeder.get());
+            model.attach(feeder->model_mmu());
+            mmu_set_response_fn(feeder->model_mmu(), cosim::ModelSide::on_response, &model);
+            cosim::RunResult r = shape->run(model, inputs, opt);
+            *stats_out = mmu_get_stats(feeder->model_mmu());
+            if (r.ok()) {
+                std::string diff = compare_stats(*stats_out, r);
+                if (!diff.empty()) {
+                    r.status = cosim::RunResult::kDivergence;
+                    r.message = diff;
+                }
+            }
+            return r;
+        };
+        auto t0 = std::chrono::steady_clock::now();
+        const mmu_stats *stats = nullptr;
+        std::unique_ptr<cosim::Feeder> feeder;
+        cosim::RunResult r = run_once(cosim::RunOptions{}, &stats, feeder);
+        double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (r.status == cosim::RunResult::kInputError) {
+            fprintf(stderr, "mmulab cosim: %s: %s\n", label.c_str(), r.message.c_str());
+            return 2;
+        }
+        printf("cosim %s: %s: %llu translations compared, %d mismatches, %llu cycles, "
+               "%.2f M requests/s, %.2f M cycles/s (RTL build \"%s\")\n",
+               r.ok() ? "agree" : "DIVERGED", label.c_str(), (unsigned long long)r.compared,
+               r.ok() ? 0 : 1, (unsigned long long)r.cycles, secs > 0 ? r.compared / secs / 1e6 : 0.0,
+               secs > 0 ? r.cycles / secs / 1e6 : 0.0, shape->name);
+        if (!r.ok()) {
+            fprintf(stderr, "%s\n", r.message.c_str());
+            if (!a.wave.empty()) {
+                cosim::RunOptions opt;
+                opt.wave_path = a.wave;
+                opt.wave_from = r.divergence_cycle > a.wave_window ? r.divergence_cycle - a.wave_window : 0;
+                std::unique_ptr<cosim::Feeder> again;
+                run_once(opt, &stats, again);
+                fprintf(stderr, "waveform of cycles %llu..%llu: %s\n",
+                        (unsigned long long)opt.wave_from, (unsigned long long)r.divergence_cycle,
+                        a.wave.c_str());
+            }
+            status = 1;
+            break;
+        }
+    }
+    return status;
+}

@@ -1,0 +1,453 @@
+// lockstep.h — drives one Verilated mmu_top cycle by cycle beside the C
+// model: replays the model's inputs at the cycles the model took them,
+// serves the RTL's PTE port with the model's accesses (checking address,
+// kind, value written and issue cycle first), and compares every response
+// and its completion cycle. Stops at the first divergence with a report.
+// A template over the Verilated class, instantiated once per RTL build
+// (shape.cc).
+#ifndef MMULAB_HARNESS_LOCKSTEP_H
+#define MMULAB_HARNESS_LOCKSTEP_H
+
+#include <cstdint>
+#include <cstdio>
+#include <deque>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+
+#include "model_side.h"
+#include "result.h"
+#include "verilated.h"
+#include "verilated_fst_c.h"
+
+namespace cosim {
+
+// Bits [lsb, lsb+width) of a Verilated port, width <= 64.
+template <class T> inline uint64_t port_bits(const T &v, unsigned lsb, unsigned width)
+{
+    uint64_t x = (uint64_t)v >> lsb;
+    return width >= 64 ? x : x & ((1ull << width) - 1);
+}
+template <std::size_t N>
+inline uint64_t port_bits(const VlWide<N> &v, unsigned lsb, unsigned width)
+{
+    uint64_t x = 0;
+    for (unsigned i = 0; i < width; i++) {
+        unsigned b = lsb + i;
+        if ((v[b / 32] >> (b % 32)) & 1u)
+            x |= 1ull << i;
+    }
+    return x;
+}
+template <class T> inline void set_port_bits(T &v, unsigned lsb, unsigned width, uint64_t x)
+{
+    uint64_t mask = (width >= 64 ? ~0ull : (1ull << width) - 1) << lsb;
+    v = (T)(((uint64_t)v & ~mask) | ((x << lsb) & mask));
+}
+template <std::size_t N>
+inline void set_port_bits(VlWide<N> &v, unsigned lsb, unsigned width, uint64_t x)
+{
+    for (unsigned i = 0; i < width; i++) {
+        unsigned b = lsb + i;
+        if ((x >> i) & 1u)
+            v[b / 32] |= 1u << (b % 32);
+        else
+            v[b / 32] &= ~(1u << (b % 32));
+    }
+}
+
+// Field widths of mmu_pkg (rtl/mmu_pkg.sv)
+constexpr unsigned kPaW = 52, kLevelW = 3;
+
+template <class V> class Lockstep {
+public:
+    Lockstep(ModelSide &model, const cfg_rtl_inputs &inputs, unsigned hit_lanes,
+             unsigned merge_slots, const RunOptions &opt)
+        : model_(model), inputs_(inputs), hit_lanes_(hit_lanes),
+          lanes_(hit_lanes + 1 + merge_slots), opt_(opt)
+    {
+        context_ = std::make_unique<VerilatedContext>();
+        if (!opt.wave_path.empty())
+            context_->traceEverOn(true);
+        top_ = std::make_unique<V>(context_.get());
+        if (!opt.wave_path.empty()) {
+            fst_ = std::make_unique<VerilatedFstC>();
+            top_->trace(fst_.get(), 99);
+            fst_->open(opt.wave_path.c_str());
+        }
+    }
+    ~Lockstep()
+    {
+        if (fst_)
+            fst_->close();
+        top_->final();
+    }
+
+    RunResult run()
+    {
+        reset();
+        std::string error;
+        while (result_.ok()) {
+            if (finished())
+                break;
+            cycle();
+            if (t_ - last_progress_ > kHangCycles)
+                diverge("the RTL made no progress for " + std::to_string(kHangCycles) + " cycles");
+        }
+        if (result_.ok())
+            check_end();
+        result_.cycles = t_;
+        return result_;
+    }
+
+private:
+    static constexpr uint64_t kHangCycles = 2000000;
+
+    struct PendingRsp {
+        uint64_t due, data;
+        bool error;
+    };
+
+    void reset()
+    {
+        top_->clk_i = 0;
+        top_->rst_ni = 0;
+        drive_config();
+        top_->eval();
+        top_->rst_ni = 1;
+        top_->eval();
+    }
+
+    void drive_config()
+    {
+        uint32_t lat = 0;
+        for (unsigned k = 0; k < 4; k++)
+            lat |= (uint32_t)inputs_.tlb_latency[k] << (8 * k);
+        top_->cfg_tlb_latency_i = lat;
+        top_->cfg_pwc_probe_cycles_i = inputs_.pwc_probe_cycles;
+        top_->cfg_pte_cache_cycles_i = inputs_.pte_cache_cycles;
+        top_->cfg_step_cycles_i = inputs_.step_cycles;
+        top_->cfg_fill_cycles_i = inputs_.fill_cycles;
+        top_->cfg_merge_i = inputs_.merge;
+    }
+
+    bool finished()
+    {
+        if (!pending_ && model_.ops.empty() && !model_.done())
+            need_model();
+        return model_.done() && model_.ops.empty() && !pending_ && outstanding_ == 0 &&
+               mem_pending_.empty();
+    }
+
+    void need_model()
+    {
+        std::string error;
+        model_.more(error);
+        if (!error.empty())
+            fail_input(error);
+        if (!model_.unsupported.empty())
+            fail_input("the cross-check does not handle " + model_.unsupported + " yet");
+    }
+
+    void fail_input(const std::string &why)
+    {
+        if (result_.ok()) {
+            result_.status = RunResult::kInputError;
+            result_.message = why;
+        }
+    }
+
+    void note(const std::string &line)
+    {
+        history_.push_back("cycle " + std::to_string(t_) + ": " + line);
+        if (history_.size() > 24)
+            history_.pop_front();
+    }
+
+    void diverge(const std::string &what)
+    {
+        if (!result_.ok())
+            return;
+        result_.status = RunResult::kDivergence;
+        result_.divergence_cycle = t_;
+        std::ostringstream o;
+        o << "first divergence at cycle " << t_ << " after " << result_.compared
+          << " translations compared: " << what << "\n  recent history (oldest first):\n";
+        for (const auto &h : history_)
+            o << "    " << h << "\n";
+        result_.message = o.str();
+    }
+
+    void drive_context(const walk_ctx &c)
+    {
+        top_->ctx_we_i = 1;
+        top_->ctx_asid_i = c.asid;
+        auto &w = top_->ctx_i;
+        set_port_bits(w, 0, 3, (uint64_t)c.format);
+        set_port_bits(w, 3, kPaW, c.root_pa);
+        set_port_bits(w, 55, 7, c.pa_bits);
+        set_port_bits(w, 62, 1, c.ad == WALK_AD_FAULT);
+        set_port_bits(w, 63, 1, c.nxe);
+        set_port_bits(w, 64, 1, c.wp);
+        set_port_bits(w, 65, 1, c.smep);
+        set_port_bits(w, 66, 1, c.smap);
+        set_port_bits(w, 67, 1, c.sum);
+        set_port_bits(w, 68, 1, c.mxr);
+        set_port_bits(w, 69, 1, c.svnapot);
+        set_port_bits(w, 70, 1, c.svpbmt);
+        note("context asid " + std::to_string(c.asid) + " root 0x" + hex(c.root_pa));
+    }
+
+    static std::string hex(uint64_t v)
+    {
+        char b[24];
+        snprintf(b, sizeof b, "%llx", (unsigned long long)v);
+        return b;
+    }
+
+    void cycle()
+    {
+        top_->req_valid_i = 0;
+        top_->flush_valid_i = 0;
+        top_->ctx_we_i = 0;
+        top_->mem_rsp_valid_i = 0;
+
+        if (!pending_) {
+            if (model_.ops.empty())
+                need_model();
+            if (!model_.ops.empty() && model_.ops.front().kind == MMU_EVENT_CONTEXT) {
+                drive_context(model_.ops.front().ctx);
+                model_.ops.pop_front();
+                last_progress_ = t_;
+            }
+            if (!model_.ops.empty() && model_.ops.front().kind != MMU_EVENT_CONTEXT) {
+                op_ = model_.ops.front();
+                model_.ops.pop_front();
+                pending_ = true;
+                uint64_t issue = op_.kind == MMU_EVENT_REQUEST ? op_.req.cycle : op_.flush.cycle;
+                uint64_t free_at = took_any_ ? last_take_ + 1 : 0;
+                present_from_ = issue > free_at ? issue : free_at;
+            }
+        }
+        bool presenting = pending_ && t_ >= present_from_;
+        if (presenting && op_.kind == MMU_EVENT_REQUEST) {
+            top_->req_valid_i = 1;
+            top_->req_id_i = op_.req.id;
+            top_->req_va_i = op_.req.va;
+            top_->req_asid_i = op_.req.asid;
+            top_->req_access_i = op_.req.access;
+            top_->req_priv_i = op_.req.priv;
+        } else if (presenting) {
+            const mmu_flush &f = op_.flush;
+            top_->flush_valid_i = 1;
+            top_->flush_kind_i = (uint8_t)f.kind;
+            top_->flush_asid_i = f.asid;
+            top_->flush_va_i = f.va;
+            top_->flush_cr3_pcid_i = (uint16_t)(f.cr3 & 0xfffu);
+            top_->flush_cr3_noflush_i = (uint8_t)(f.cr3 >> 63);
+            top_->flush_invpcid_type_i = f.invpcid_type & 3u;
+            top_->flush_has_va_i = f.has_va;
+            top_->flush_has_asid_i = f.has_asid;
+        }
+        if (!mem_pending_.empty() && mem_pending_.front().due == t_) {
+            top_->mem_rsp_valid_i = 1;
+            top_->mem_rsp_data_i = mem_pending_.front().data;
+            top_->mem_rsp_error_i = mem_pending_.front().error;
+            mem_pending_.pop_front();
+        }
+        top_->eval();
+        if (fst_ && t_ >= opt_.wave_from)
+            fst_->dump(2 * t_);
+
+        if (top_->overflow_o)
+            diverge("the RTL ran out of a bounded resource (hit lanes, merge slots or contexts)");
+        if (top_->mem_req_valid_o)
+            serve_pte();
+        check_responses();
+        if (presenting) {
+            bool taken = op_.kind == MMU_EVENT_FLUSH || top_->req_ready_o;
+            if (taken)
+                take_op();
+        }
+
+        top_->clk_i = 1;
+        top_->eval();
+        if (fst_ && t_ >= opt_.wave_from)
+            fst_->dump(2 * t_ + 1);
+        top_->clk_i = 0;
+        t_++;
+    }
+
+    void take_op()
+    {
+        pending_ = false;
+        took_any_ = true;
+        last_take_ = t_;
+        last_progress_ = t_;
+        if (op_.kind == MMU_EVENT_REQUEST) {
+            note("request id " + std::to_string(op_.req.id) + " va 0x" + hex(op_.req.va) + " asid " +
+                 std::to_string(op_.req.asid) + " " + mm_access_name((mm_access)op_.req.access) +
+                 " accepted");
+            issue_cycle_[op_.req.id] = op_.req.cycle;
+            outstanding_++;
+            if (op_.cycle != t_)
+                diverge("request id " + std::to_string(op_.req.id) + " accepted by the RTL at cycle " +
+                        std::to_string(t_) + ", by the model at cycle " + std::to_string(op_.cycle));
+        } else {
+            note("flush kind " + std::to_string((int)op_.flush.kind) + " asid " +
+                 std::to_string(op_.flush.asid) + " va 0x" + hex(op_.flush.va));
+            if (op_.cycle != t_)
+                diverge("flush took effect in the RTL at cycle " + std::to_string(t_) +
+                        ", in the model at cycle " + std::to_string(op_.cycle));
+        }
+    }
+
+    void serve_pte()
+    {
+        uint64_t id = top_->mem_req_id_o;
+        uint64_t pa = top_->mem_req_pa_o;
+        bool write = top_->mem_req_write_o;
+        auto it = model_.pte.find(id);
+        while ((it == model_.pte.end() || it->second.empty()) && !model_.done() && result_.ok()) {
+            need_model();
+            it = model_.pte.find(id);
+        }
+        std::string rtl = std::string(write ? "write" : "read") + " pa 0x" + hex(pa) + " level " +
+                          std::to_string(top_->mem_req_level_o) +
+                          (write ? " value 0x" + hex(top_->mem_req_wdata_o) : "");
+        note("PTE " + rtl + " for request " + std::to_string(id));
+        if (it == model_.pte.end() || it->second.empty()) {
+            diverge("the RTL's walk for request " + std::to_string(id) + " made a PTE " + rtl +
+                    " the model's walk did not make");
+            return;
+        }
+        PteAccess a = it->second.front();
+        it->second.pop_front();
+        if (it->second.empty())
+            model_.pte.erase(it);
+        std::string model_side = std::string(a.is_write ? "write" : "read") + " pa 0x" + hex(a.pa) +
+                                 " level " + std::to_string(a.level) +
+                                 (a.is_write ? " value 0x" + hex(a.value) : "") + " at cycle " +
+                                 std::to_string(a.cycle);
+        if (a.pa != pa || a.is_write != write || a.level != top_->mem_req_level_o ||
+            (write && a.value != top_->mem_req_wdata_o) || a.cycle != t_) {
+            diverge("PTE access of request " + std::to_string(id) + ": RTL " + rtl + " at cycle " +
+                    std::to_string(t_) + "; model " + model_side);
+            return;
+        }
+        mem_pending_.push_back(PendingRsp{t_ + a.latency, a.is_write ? 0 : a.value, a.error != 0});
+        last_progress_ = t_;
+    }
+
+    void check_responses()
+    {
+        uint64_t valid = port_bits(top_->rsp_valid_o, 0, lanes_);
+        for (unsigned lane = 0; valid && lane < lanes_; lane++) {
+            if (!((valid >> lane) & 1u))
+                continue;
+            uint64_t id = port_bits(top_->rsp_id_o, 64 * lane, 64);
+            mmu_response r{};
+            r.id = id;
+            r.pa = port_bits(top_->rsp_pa_o, kPaW * lane, kPaW);
+            r.level = (uint8_t)port_bits(top_->rsp_level_o, kLevelW * lane, kLevelW);
+            r.fault = (uint8_t)port_bits(top_->rsp_fault_o, 4 * lane, 4);
+            uint64_t hit = port_bits(top_->rsp_hit_o, 4 * lane, 4);
+            r.hit = hit == 0xf ? MMU_HIT_WALK : (uint8_t)hit;
+            r.pwc_level = (uint8_t)port_bits(top_->rsp_pwc_level_o, kLevelW * lane, kLevelW);
+            r.pte_reads = (uint8_t)port_bits(top_->rsp_pte_reads_o, 8 * lane, 8);
+            r.pte_writes = (uint8_t)port_bits(top_->rsp_pte_writes_o, 8 * lane, 8);
+            r.merged = (uint8_t)port_bits(top_->rsp_merged_o, lane, 1);
+            r.completion_cycle = t_;
+            compare(r);
+            if (!result_.ok())
+                return;
+        }
+    }
+
+    static std::string describe(const mmu_response &r)
+    {
+        std::ostringstream o;
+        o << "pa 0x" << hex(r.pa) << " level " << (int)r.level << " fault "
+          << mm_fault_name((mm_fault)r.fault) << " hit "
+          << (r.hit == MMU_HIT_WALK ? std::string("walk") : "tlb" + std::to_string(r.hit))
+          << " pwc_level " << (int)r.pwc_level << " pte_reads " << (int)r.pte_reads
+          << " pte_writes " << (int)r.pte_writes << (r.merged ? " merged" : "") << " completion "
+          << r.completion_cycle;
+        return o.str();
+    }
+
+    void compare(const mmu_response &r)
+    {
+        auto it = model_.responses.find(r.id);
+        while (it == model_.responses.end() && !model_.done() && result_.ok()) {
+            need_model();
+            it = model_.responses.find(r.id);
+        }
+        note("response id " + std::to_string(r.id) + ": " + describe(r));
+        if (it == model_.responses.end()) {
+            diverge("the RTL answered request " + std::to_string(r.id) +
+                    ", which the model has not answered: RTL " + describe(r));
+            return;
+        }
+        const mmu_response &m = it->second;
+        if (m.pa != r.pa || m.level != r.level || m.fault != r.fault || m.hit != r.hit ||
+            m.pwc_level != r.pwc_level || m.pte_reads != r.pte_reads ||
+            m.pte_writes != r.pte_writes || m.merged != r.merged ||
+            m.completion_cycle != r.completion_cycle) {
+            std::ostringstream o;
+            o << "request " << r.id << " va 0x" << hex(m.va) << " asid " << m.asid << " "
+              << mm_access_name((mm_access)m.access) << " issued at cycle " << m.issue_cycle
+              << "\n  model: " << describe(m) << "\n  RTL:   " << describe(r);
+            diverge(o.str());
+            return;
+        }
+        auto issue = issue_cycle_.find(r.id);
+        if (issue != issue_cycle_.end()) {
+            result_.translation_cycles += r.completion_cycle - issue->second;
+            issue_cycle_.erase(issue);
+        }
+        if (r.completion_cycle > result_.last_completion)
+            result_.last_completion = r.completion_cycle;
+        result_.walks += r.hit == MMU_HIT_WALK && !r.merged;
+        result_.merged += r.merged;
+        result_.pte_reads += r.pte_reads;
+        result_.pte_writes += r.pte_writes;
+        result_.faults += r.fault != MM_FAULT_NONE;
+        result_.compared++;
+        model_.responses.erase(it);
+        outstanding_--;
+        last_progress_ = t_;
+    }
+
+    void check_end()
+    {
+        if (!model_.responses.empty()) {
+            diverge("the model answered request " + std::to_string(model_.responses.begin()->first) +
+                    ", which the RTL never answered");
+            return;
+        }
+        if (!model_.pte.empty())
+            diverge("the model's walk for request " + std::to_string(model_.pte.begin()->first) +
+                    " made PTE accesses the RTL never made");
+    }
+
+    ModelSide &model_;
+    cfg_rtl_inputs inputs_;
+    unsigned hit_lanes_, lanes_;
+    const RunOptions &opt_;
+    std::unique_ptr<VerilatedContext> context_;
+    std::unique_ptr<V> top_;
+    std::unique_ptr<VerilatedFstC> fst_;
+    RunResult result_;
+    uint64_t t_ = 0, last_take_ = 0, present_from_ = 0, last_progress_ = 0, outstanding_ = 0;
+    bool pending_ = false, took_any_ = false;
+    Op op_{};
+    std::deque<PendingRsp> mem_pending_;
+    std::deque<std::string> history_;
+    std::unordered_map<uint64_t, uint64_t> issue_cycle_;
+};
+
+}  // namespace cosim
+
+#endif

@@ -1,0 +1,798 @@
+// mmu_top.sv — the whole MMU: request port, TLB hierarchy, walk queue,
+// one page walker, walk cache, flush port and response lanes. It implements
+// the timing contract of docs/timing.md cycle for cycle (docs/rtl.md maps
+// each rule to the logic below):
+//   - the request port takes one request per cycle (core.port_ops_per_cycle
+//     1) while a walk slot is free; every TLB on the request's path is
+//     probed in the accept cycle A on the state of cycle A, and a hit in the
+//     k-th TLB answers at A + the path latency up to k;
+//   - fills due at cycle C are written at the edge C-1 -> C, after that
+//     cycle's lookups and flush, so everything at C sees them;
+//   - a flush drops every fill scheduled before it and due after it, and
+//     closes every live walk to merging;
+//   - walks start in FIFO order when the job is ready and the walker free.
+// Geometry, policies and the queue are parameters generated from the config
+// (mmulab rtl-params); latencies are configuration inputs held constant for
+// a run, so one build serves every latency setting.
+module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
+  parameter int unsigned NumTlbs = CfgNumTlbs,  // 1..4, in lookup order
+  parameter logic [4*4-1:0]   TlbIndex = CfgTlbIndex,  // config index of TLB i (response hit)
+  parameter logic [4*3-1:0]   TlbServes = CfgTlbServes,  // bit a: serves access type a
+  parameter logic [4*4-1:0]   TlbNumArrays = CfgTlbNumArrays,
+  parameter logic [4*128-1:0] TlbArrayEntries = CfgTlbArrayEntries,
+  parameter logic [4*128-1:0] TlbArrayWays = CfgTlbArrayWays,
+  parameter logic [4*32-1:0]  TlbArrayLevelMask = CfgTlbArrayLevelMask,
+  parameter logic [4*32-1:0]  TlbReplacement = CfgTlbReplacement,
+  parameter logic [4*16-1:0]  TlbLfsrSeed = CfgTlbLfsrSeed,
+  parameter int unsigned PwcDesign = CfgPwcDesign,
+  parameter int unsigned PwcLevels = CfgPwcLevels,
+  parameter logic [MaxLevels*32-1:0] PwcLevelEntries = CfgPwcLevelEntries,
+  parameter logic [MaxLevels*32-1:0] PwcLevelWays = CfgPwcLevelWays,
+  parameter int unsigned PwcEntries = CfgPwcEntries,
+  parameter int unsigned PwcWays = CfgPwcWays,
+  parameter int unsigned PwcReplacement = CfgPwcReplacement,
+  parameter logic [15:0] PwcLfsrSeed = CfgPwcLfsrSeed,
+  parameter int unsigned WalkQueue = CfgWalkQueue,  // walks waiting beside the one walking
+  parameter int unsigned MergeSlots = CfgMergeSlots,  // requests merged into live walks
+  parameter int unsigned HitBuckets = CfgHitBuckets,  // > the largest path latency; power of 2
+  parameter int unsigned HitLanes = CfgHitLanes,  // hits answering in one cycle
+  parameter int unsigned NumCtx = CfgNumCtx,
+  localparam int unsigned RspLanes = HitLanes + 1 + MergeSlots
+) (
+  input  logic clk_i,
+  input  logic rst_ni,
+  // configuration inputs, constant during a run
+  input  logic [4*8-1:0] cfg_tlb_latency_i,
+  input  logic [7:0] cfg_pwc_probe_cycles_i,
+  input  logic [7:0] cfg_pte_cache_cycles_i,
+  input  logic [7:0] cfg_step_cycles_i,
+  input  logic [7:0] cfg_fill_cycles_i,
+  input  logic cfg_merge_i,
+  // address-space contexts (CTX layout in mmu_pkg)
+  input  logic             ctx_we_i,
+  input  logic [AsidW-1:0] ctx_asid_i,
+  input  logic [CtxW-1:0]  ctx_i,
+  // translation requests
+  input  logic             req_valid_i,
+  output logic             req_ready_o,
+  input  logic [63:0]      req_id_i,
+  input  logic [VaW-1:0]   req_va_i,
+  input  logic [AsidW-1:0] req_asid_i,
+  input  logic [1:0]       req_access_i,
+  input  logic             req_priv_i,
+  // flushes (mmu_flush); always taken
+  input  logic             flush_valid_i,
+  input  logic [2:0]       flush_kind_i,
+  input  logic [AsidW-1:0] flush_asid_i,
+  input  logic [VaW-1:0]   flush_va_i,
+  input  logic [11:0]      flush_cr3_pcid_i,
+  input  logic             flush_cr3_noflush_i,
+  input  logic [1:0]       flush_invpcid_type_i,
+  input  logic             flush_has_va_i,
+  input  logic             flush_has_asid_i,
+  // PTE memory: a request is taken in the cycle it is valid
+  output logic             mem_req_valid_o,
+  output logic [63:0]      mem_req_pa_o,     // bits above 51: a table outside memory
+  output logic             mem_req_write_o,
+  output logic [PteW-1:0]  mem_req_wdata_o,
+  output logic [LevelW-1:0] mem_req_level_o,
+  output logic [63:0]      mem_req_id_o,    // the request whose walk makes the access
+  input  logic             mem_rsp_valid_i,
+  input  logic [PteW-1:0]  mem_rsp_data_i,
+  input  logic             mem_rsp_error_i,
+  // responses, valid in their completion cycle; lanes: hits, the walk, merged
+  output logic [RspLanes-1:0]        rsp_valid_o,
+  output logic [RspLanes*64-1:0]     rsp_id_o,
+  output logic [RspLanes*PaW-1:0]    rsp_pa_o,
+  output logic [RspLanes*LevelW-1:0] rsp_level_o,
+  output logic [RspLanes*4-1:0]      rsp_fault_o,
+  output logic [RspLanes*4-1:0]      rsp_hit_o,        // TLB config index, HitWalk for a walk
+  output logic [RspLanes*LevelW-1:0] rsp_pwc_level_o,
+  output logic [RspLanes*8-1:0]      rsp_pte_reads_o,
+  output logic [RspLanes*8-1:0]      rsp_pte_writes_o,
+  output logic [RspLanes-1:0]        rsp_merged_o,
+  output logic [63:0]      cycle_o,
+  output logic             overflow_o    // a bounded resource ran out: the run is not valid
+);
+  localparam int unsigned MaxJobs = 1 + WalkQueue;
+  localparam int unsigned JobW = MaxJobs > 1 ? $clog2(MaxJobs) : 1;
+  localparam int unsigned BucketW = $clog2(HitBuckets);
+  localparam int unsigned HitW = $clog2(HitBuckets * HitLanes);
+  localparam int unsigned LaneW = HitLanes > 1 ? $clog2(HitLanes) : 1;
+  localparam int unsigned MergeW = MergeSlots > 1 ? $clog2(MergeSlots) : 1;
+  localparam int unsigned FillPorts = HitLanes + 1;
+  localparam int unsigned PwcFillPorts = 1;
+
+  // ---------------------------------------------------------------- time
+  logic [63:0] now_q, now_d;
+  assign now_d = now_q + 64'd1;
+  assign cycle_o = now_q;
+
+  // ---------------------------------------------------------------- contexts
+  logic req_ctx_found, job_ctx_found, ctx_full;
+  logic [CtxW-1:0] req_ctx, job_ctx;
+  logic [AsidW-1:0] head_asid;
+
+  mmu_ctx_table #(.NumCtx(NumCtx)) u_ctx (
+    .clk_i, .rst_ni,
+    .we_i(ctx_we_i), .we_asid_i(ctx_asid_i), .we_ctx_i(ctx_i),
+    .rd0_asid_i(req_asid_i), .rd0_found_o(req_ctx_found), .rd0_ctx_o(req_ctx),
+    .rd1_asid_i(head_asid), .rd1_found_o(job_ctx_found), .rd1_ctx_o(job_ctx),
+    .full_o(ctx_full)
+  );
+
+  // ---------------------------------------------------------------- flush decode
+  logic [2:0] tlb_flush_op;
+  logic tlb_flush_global;
+  logic [AsidW-1:0] tlb_flush_asid, pwc_flush_asid;
+  logic [1:0] pwc_flush_op;
+  logic pwc_flush_global, pwc_flush_all_asids;
+
+  mmu_flush_decode u_flush_decode (
+    .kind_i(flush_kind_i), .asid_i(flush_asid_i),
+    .cr3_pcid_i(flush_cr3_pcid_i), .cr3_noflush_i(flush_cr3_noflush_i),
+    .invpcid_type_i(flush_invpcid_type_i), .has_va_i(flush_has_va_i), .has_asid_i(flush_has_asid_i),
+    .tlb_op_o(tlb_flush_op), .tlb_include_global_o(tlb_flush_global), .tlb_asid_o(tlb_flush_asid),
+    .pwc_op_o(pwc_flush_op), .pwc_include_global_o(pwc_flush_global),
+    .pwc_all_asids_o(pwc_flush_all_asids), .pwc_asid_o(pwc_flush_asid)
+  );
+
+  // ---------------------------------------------------------------- TLBs
+  logic req_fire;
+  logic [NumTlbs-1:0] tlb_on_path, tlb_hit_all;
+  // bit by bit: lookup_valid of TLB i depends on the hits of the TLBs before it
+  logic [NumTlbs-1:0] tlb_hit /* verilator split_var */;
+  logic [NumTlbs-1:0] tlb_lookup_valid /* verilator split_var */;
+  logic [NumTlbs:0] path_clear /* verilator split_var */;
+  logic [NumTlbs*PaW-1:0] tlb_ppn;
+  logic [NumTlbs*LevelW-1:0] tlb_level;
+  logic [NumTlbs*PermW-1:0] tlb_perm;
+  logic [NumTlbs*AsidW-1:0] tlb_entry_asid;
+  logic [NumTlbs*FillPorts*2-1:0] tlb_fill_op;
+  logic [FillPorts*VaW-1:0] fill_vpn;
+  logic [FillPorts*PaW-1:0] fill_ppn;
+  logic [FillPorts*AsidW-1:0] fill_asid;
+  logic [FillPorts*LevelW-1:0] fill_level;
+  logic [FillPorts*PermW-1:0] fill_perm;
+
+  for (genvar i = 0; i < NumTlbs; i++) begin : g_tlb
+    logic [FillPorts-1:0] evict_valid;
+    logic [FillPorts*VaW-1:0] evict_vpn;
+    logic [FillPorts*PaW-1:0] evict_ppn;
+    logic [FillPorts*AsidW-1:0] evict_asid;
+    logic [FillPorts*LevelW-1:0] evict_level;
+    logic [FillPorts*PermW-1:0] evict_perm;
+    logic unused_evict;
+    // evictions matter only to inclusive/exclusive hierarchies (not built here)
+    assign unused_evict = ^{evict_valid, evict_vpn, evict_ppn, evict_asid, evict_level, evict_perm};
+
+    mmu_tlb #(
+      .NumArrays(32'(TlbNumArrays[4*i +: 4])),
+      .ArrayEntries(TlbArrayEntries[128*i +: 128]),
+      .ArrayWays(TlbArrayWays[128*i +: 128]),
+      .ArrayLevelMask(TlbArrayLevelMask[32*i +: 32]),
+      .Replacement(TlbReplacement[32*i +: 32]),
+      .LfsrSeed(TlbLfsrSeed[16*i +: 16]),
+      .FillPorts(FillPorts)
+    ) u_tlb (
+      .clk_i, .rst_ni,
+      .lookup_valid_i(tlb_lookup_valid[i]), .lookup_va_i(req_va_i), .lookup_asid_i(req_asid_i),
+      .lookup_hit_o(tlb_hit[i]), .lookup_ppn_o(tlb_ppn[PaW*i +: PaW]),
+      .lookup_level_o(tlb_level[LevelW*i +: LevelW]), .lookup_perm_o(tlb_perm[PermW*i +: PermW]),
+      .lookup_entry_asid_o(tlb_entry_asid[AsidW*i +: AsidW]),
+      .flush_valid_i(flush_valid_i), .flush_op_i(tlb_flush_op),
+      .flush_include_global_i(tlb_flush_global), .flush_asid_i(tlb_flush_asid),
+      .flush_va_i(flush_va_i),
+      .fill_op_i(tlb_fill_op[FillPorts*2*i +: FillPorts*2]),
+      .fill_vpn_i(fill_vpn), .fill_ppn_i(fill_ppn), .fill_asid_i(fill_asid),
+      .fill_level_i(fill_level), .fill_perm_i(fill_perm),
+      .evict_valid_o(evict_valid), .evict_vpn_o(evict_vpn), .evict_ppn_o(evict_ppn),
+      .evict_asid_o(evict_asid), .evict_level_o(evict_level), .evict_perm_o(evict_perm)
+    );
+  end
+
+  // The request's path: the TLBs serving its access type, in lookup order.
+  // The first hit ends the lookups; only that TLB's replacement state moves.
+  assign path_clear[0] = 1'b1;
+  for (genvar i = 0; i < NumTlbs; i++) begin : g_path
+    assign tlb_on_path[i] = TlbServes[3*i + 32'(req_access_i)];
+    assign tlb_lookup_valid[i] = req_fire && tlb_on_path[i] && path_clear[i];
+    assign path_clear[i+1] = path_clear[i] && !(tlb_on_path[i] && tlb_hit[i]);
+  end
+  assign tlb_hit_all = tlb_hit;
+  logic unused_path_end;
+  assign unused_path_end = path_clear[NumTlbs];  // "every TLB missed" comes from path_hit
+
+  logic path_hit;
+  logic [$clog2(NumTlbs + 1)-1:0] hit_k;
+  logic [NumTlbs-1:0] above_hit;        // path TLBs looked up before the hit one
+  logic [11:0] lat_to_hit, lat_path;
+  logic [PaW-1:0] hit_ppn;
+  logic [LevelW-1:0] hit_level;
+  logic [PermW-1:0] hit_perm;
+  logic [AsidW-1:0] hit_entry_asid;
+
+  always_comb begin
+    path_hit = 1'b0;
+    hit_k = '0;
+    above_hit = '0;
+    lat_to_hit = '0;
+    lat_path = '0;
+    hit_ppn = '0;
+    hit_level = '0;
+    hit_perm = '0;
+    hit_entry_asid = '0;
+    for (int unsigned i = 0; i < NumTlbs; i++) begin
+      if (tlb_on_path[i]) begin
+        lat_path = lat_path + 12'(cfg_tlb_latency_i[8*i +: 8]);
+        if (!path_hit) begin
+          lat_to_hit = lat_to_hit + 12'(cfg_tlb_latency_i[8*i +: 8]);
+          if (tlb_hit_all[i]) begin
+            path_hit = 1'b1;
+            hit_k = ($clog2(NumTlbs + 1))'(i);
+            hit_ppn = tlb_ppn[PaW*i +: PaW];
+            hit_level = tlb_level[LevelW*i +: LevelW];
+            hit_perm = tlb_perm[PermW*i +: PermW];
+            hit_entry_asid = tlb_entry_asid[AsidW*i +: AsidW];
+          end else begin
+            above_hit[i] = 1'b1;
+          end
+        end
+      end
+    end
+  end
+
+  logic [3:0] hit_fault;
+  logic unused_req_ctx;
+  // the request side needs only the permission-check bits of a context
+  assign unused_req_ctx = ^{req_ctx[70:69], req_ctx[63], req_ctx[61:3]};
+  mmu_perm_check u_perm (
+    .is_x86_i(req_ctx[2:0] == FmtX86L4 || req_ctx[2:0] == FmtX86L5),
+    .wp_i(req_ctx[64]), .smep_i(req_ctx[65]), .smap_i(req_ctx[66]),
+    .sum_i(req_ctx[67]), .mxr_i(req_ctx[68]),
+    .perm_i(hit_perm), .access_i(req_access_i), .priv_i(req_priv_i), .fault_o(hit_fault)
+  );
+
+  // a hit whose A/D bits must be written by hardware becomes a walk
+  logic hit_needs_walk, req_walks, req_hits;
+  assign hit_needs_walk = path_hit && req_ctx[62] == AdHardware &&
+                          (hit_fault == FaultAccessedClear || hit_fault == FaultDirtyClear);
+  assign req_hits = path_hit && !hit_needs_walk;
+  assign req_walks = !req_hits;
+
+  function automatic logic [5:0] page_shift(logic [LevelW-1:0] level);
+    return 6'd12 + 6'd9 * 6'(level);
+  endfunction
+
+  function automatic logic [PaW-1:0] compose_pa(logic [PaW-1:0] ppn, logic [LevelW-1:0] level,
+                                                logic [VaW-1:0] va);
+    logic [63:0] offset_mask;
+    offset_mask = (64'd1 << page_shift(level)) - 64'd1;
+    return PaW'(((64'(ppn) << page_shift(level)) | (va & offset_mask)));
+  endfunction
+
+  // ---------------------------------------------------------------- hit buckets
+  // A hit answering at cycle D lives in bucket D mod HitBuckets, in the first
+  // free lane: lanes fill in accept order, which is also the order their
+  // promotion fills are due in.
+  logic [HitBuckets*HitLanes-1:0] hb_valid_q, hb_valid_d, hb_promote_q, hb_promote_d;
+  logic [63:0] hb_id_q [HitBuckets*HitLanes];
+  logic [63:0] hb_accept_q [HitBuckets*HitLanes];
+  logic [PaW-1:0] hb_pa_q [HitBuckets*HitLanes];
+  logic [LevelW-1:0] hb_level_q [HitBuckets*HitLanes];
+  logic [3:0] hb_fault_q [HitBuckets*HitLanes];
+  logic [3:0] hb_hit_q [HitBuckets*HitLanes];
+  logic [NumTlbs-1:0] hb_fill_mask_q [HitBuckets*HitLanes];
+  logic [VaW-1:0] hb_vpn_q [HitBuckets*HitLanes];
+  logic [PaW-1:0] hb_ppn_q [HitBuckets*HitLanes];
+  logic [AsidW-1:0] hb_asid_q [HitBuckets*HitLanes];
+  logic [PermW-1:0] hb_perm_q [HitBuckets*HitLanes];
+
+  logic [BucketW-1:0] hit_bucket, now_bucket, next_bucket;
+  logic [LaneW-1:0] hit_lane;
+  logic hit_lane_found, hb_write;
+  logic [HitW-1:0] hb_write_idx;
+
+  assign hit_bucket = now_q[BucketW-1:0] + lat_to_hit[BucketW-1:0];
+  assign now_bucket = now_q[BucketW-1:0];
+  assign next_bucket = now_d[BucketW-1:0];
+
+  always_comb begin
+    hit_lane_found = 1'b0;
+    hit_lane = '0;
+    for (int unsigned l = 0; l < HitLanes; l++) begin
+      if (!hit_lane_found && !hb_valid_q[32'(hit_bucket) * HitLanes + l]) begin
+        hit_lane_found = 1'b1;
+        hit_lane = LaneW'(l);
+      end
+    end
+  end
+  assign hb_write = req_fire && req_hits && hit_lane_found;
+  assign hb_write_idx = HitW'(32'(hit_bucket) * HitLanes + 32'(hit_lane));
+
+  // ---------------------------------------------------------------- walk jobs
+  // FIFO of jobs; the head is the one walking once started.
+  logic [MaxJobs-1:0] job_mergeable_q, job_mergeable_d;
+  logic [63:0] job_id_q [MaxJobs];
+  logic [VaW-1:0] job_va_q [MaxJobs];
+  logic [AsidW-1:0] job_asid_q [MaxJobs];
+  logic [1:0] job_access_q [MaxJobs];
+  logic job_priv_q [MaxJobs];
+  logic [63:0] job_ready_q [MaxJobs];
+  logic [NumTlbs-1:0] job_path_q [MaxJobs];
+  logic [JobW-1:0] head_q, head_d, tail_q, tail_d;
+  logic [JobW:0] count_q, count_d;
+  logic started_q, started_d, dropped_q, dropped_d;
+  logic [63:0] start_cycle_q, start_cycle_d;
+  logic [LevelW-1:0] walk_pwc_level_q, walk_pwc_level_d;
+
+  function automatic logic [JobW-1:0] job_next(logic [JobW-1:0] idx);
+    return (32'(idx) == MaxJobs - 1) ? '0 : idx + 1'b1;
+  endfunction
+
+  assign head_asid = job_asid_q[head_q];
+  assign mem_req_id_o = job_id_q[head_q];
+  assign req_ready_o = 32'(count_q) < MaxJobs;
+  assign req_fire = req_valid_i && req_ready_o;
+
+  // merging: a miss on a page a live, mergeable job is walking for the same
+  // access type and privilege joins it
+  logic merge_hit;
+  logic [JobW-1:0] merge_job;
+  always_comb begin
+    merge_hit = 1'b0;
+    merge_job = '0;
+    for (int unsigned j = 0; j < MaxJobs; j++) begin
+      logic live;
+      live = ((32'(j) + MaxJobs - 32'(head_q)) % MaxJobs) < 32'(count_q);
+      if (!merge_hit && cfg_merge_i && live && job_mergeable_q[j] &&
+          job_asid_q[j] == req_asid_i && job_va_q[j][VaW-1:12] == req_va_i[VaW-1:12] &&
+          job_access_q[j] == req_access_i && job_priv_q[j] == req_priv_i) begin
+        merge_hit = 1'b1;
+        merge_job = JobW'(j);
+      end
+    end
+  end
+
+  logic new_job, new_merge;
+  assign new_merge = req_fire && req_walks && merge_hit;
+  assign new_job = req_fire && req_walks && !merge_hit;
+
+  // ---------------------------------------------------------------- walk start
+  function automatic logic va_canonical(logic [2:0] fmt, logic [VaW-1:0] va);
+    logic [VaW-1:0] upper;
+    int unsigned va_bits;
+    case (fmt)
+      FmtX86L5, FmtSv57: va_bits = 57;
+      FmtSv39:           va_bits = 39;
+      default:           va_bits = 48;
+    endcase
+    upper = va >> (va_bits - 1);
+    return upper == '0 || upper == ({VaW{1'b1}} >> (va_bits - 1));
+  endfunction
+
+  logic walker_idle, walk_start, walk_done;
+  logic pwc_hit;
+  logic [LevelW-1:0] pwc_hit_level;
+  logic [PaW-1:0] pwc_hit_table;
+  logic [PermW-1:0] pwc_hit_perm;
+  logic pwc_hit_global;
+  logic pwc_lookup;
+  logic head_canonical;
+
+  assign walk_start = count_q != '0 && !started_q && walker_idle && job_ready_q[head_q] <= now_q;
+  assign head_canonical = va_canonical(job_ctx[2:0], job_va_q[head_q]);
+  assign pwc_lookup = walk_start && head_canonical &&
+                      (PwcDesign == PwcSplit || PwcDesign == PwcUnified);
+
+  // ---------------------------------------------------------------- walker
+  logic [3:0] walk_fault;
+  logic [PaW-1:0] walk_pa;
+  logic [LevelW-1:0] walk_leaf_level, walk_pte_cache_level, walk_start_level;
+  logic [PermW-1:0] walk_perm;
+  logic [7:0] walk_pte_reads, walk_pte_writes;
+  logic [MaxLevels-1:0] walk_pwc_fill_mask, walk_pwc_fill_global, walk_pte_fill_mask;
+  logic [MaxLevels*PaW-1:0] walk_pwc_fill_table, walk_pte_fill_pa;
+  logic [MaxLevels*PermW-1:0] walk_pwc_fill_perm;
+  logic [MaxLevels*PteW-1:0] walk_pte_fill_val;
+  logic probe_valid, probe_hit;
+  logic [PaW-1:0] probe_pa;
+  logic [LevelW-1:0] probe_level;
+  logic [PteW-1:0] probe_data;
+  // the walker keeps RISC-V's 56-bit PTE addresses whole: 4 bits above PaW
+  logic [MaxLevels*4-1:0] walk_pwc_fill_table_hi;
+  logic [3:0] walk_pa_hi, mem_req_pa_hi;
+  logic [PaW-1:0] mem_req_pa_lo;
+  logic unused_walk;
+  // a translation above 52 bits cannot be held by the TLBs: the model's
+  // physical memory is 52 bits wide and the stimuli stay below it
+  assign unused_walk = ^{walk_start_level, job_ctx_found, walk_pa_hi, walk_pwc_fill_table_hi};
+  assign mem_req_pa_o = {8'd0, mem_req_pa_hi, mem_req_pa_lo};
+
+  mmu_walker u_walker (
+    .clk_i, .rst_ni,
+    .idle_o(walker_idle),
+    .start_i(walk_start),
+    .va_i(job_va_q[head_q]), .access_i(job_access_q[head_q]), .priv_i(job_priv_q[head_q]),
+    .fmt_i(job_ctx[2:0]), .root_pa_i(job_ctx[54:3]), .pa_bits_i(job_ctx[61:55]), .ad_i(job_ctx[62]),
+    .nxe_i(job_ctx[63]), .wp_i(job_ctx[64]), .smep_i(job_ctx[65]), .smap_i(job_ctx[66]),
+    .sum_i(job_ctx[67]), .mxr_i(job_ctx[68]), .svnapot_i(job_ctx[69]), .svpbmt_i(job_ctx[70]),
+    .from_valid_i(pwc_lookup && pwc_hit), .from_level_i(pwc_hit_level - 1'b1),
+    .from_table_pa_i(pwc_hit_table), .from_perm_i(pwc_hit_perm), .from_global_i(pwc_hit_global),
+    .pwc_probe_cycles_i(cfg_pwc_probe_cycles_i), .pte_cache_cycles_i(cfg_pte_cache_cycles_i),
+    .step_cycles_i(cfg_step_cycles_i), .fill_cycles_i(cfg_fill_cycles_i),
+    .probe_valid_o(probe_valid), .probe_pa_o(probe_pa), .probe_level_o(probe_level),
+    .probe_hit_i(probe_hit), .probe_data_i(probe_data),
+    .mem_req_valid_o, .mem_req_pa_o(mem_req_pa_lo), .mem_req_pa_hi_o(mem_req_pa_hi),
+    .mem_req_write_o, .mem_req_wdata_o, .mem_req_level_o,
+    .mem_rsp_valid_i, .mem_rsp_data_i, .mem_rsp_error_i,
+    .done_o(walk_done), .fault_o(walk_fault), .pa_o(walk_pa), .leaf_level_o(walk_leaf_level),
+    .perm_o(walk_perm), .pte_reads_o(walk_pte_reads), .pte_writes_o(walk_pte_writes),
+    .pte_cache_hit_level_o(walk_pte_cache_level), .start_level_o(walk_start_level),
+    .pwc_fill_mask_o(walk_pwc_fill_mask), .pwc_fill_table_o(walk_pwc_fill_table),
+    .pwc_fill_perm_o(walk_pwc_fill_perm), .pwc_fill_global_o(walk_pwc_fill_global),
+    .pte_fill_mask_o(walk_pte_fill_mask), .pte_fill_pa_o(walk_pte_fill_pa),
+    .pte_fill_val_o(walk_pte_fill_val),
+    .pa_hi_o(walk_pa_hi), .pwc_fill_table_hi_o(walk_pwc_fill_table_hi)
+  );
+
+  // fills of the walk finishing now are dropped if a flush came while it ran
+  // (a walk may finish in the cycle it starts: then the registers below
+  // still describe the previous walk)
+  logic walk_fill_ok, walk_dropped;
+  logic [63:0] walk_start_cycle;
+  assign walk_dropped = (dropped_q && !walk_start) || flush_valid_i;
+  assign walk_fill_ok = walk_done && !walk_dropped;
+  assign walk_start_cycle = walk_start ? now_q : start_cycle_q;
+
+  // ---------------------------------------------------------------- walk cache
+  logic pwc_fill_valid;
+  logic [MaxLevels*64-1:0] pwc_stat_lookups, pwc_stat_hits, pwc_stat_fills;
+  logic unused_pwc_stats;
+  // walk-cache statistics are recomputed by the harness from the responses
+  assign unused_pwc_stats = ^{pwc_stat_lookups, pwc_stat_hits, pwc_stat_fills};
+  assign pwc_fill_valid = walk_fill_ok;
+
+  mmu_pwc #(
+    .Design(PwcDesign), .Levels(PwcLevels),
+    .LevelEntries(PwcLevelEntries), .LevelWays(PwcLevelWays),
+    .Entries(PwcEntries), .Ways(PwcWays),
+    .Replacement(PwcReplacement), .LfsrSeed(PwcLfsrSeed),
+    .FillPorts(PwcFillPorts), .ProbePorts(1)
+  ) u_pwc (
+    .clk_i, .rst_ni,
+    .lookup_valid_i(pwc_lookup), .lookup_asid_i(head_asid), .lookup_va_i(job_va_q[head_q]),
+    .lookup_hit_o(pwc_hit), .lookup_level_o(pwc_hit_level), .lookup_table_pa_o(pwc_hit_table),
+    .lookup_perm_o(pwc_hit_perm), .lookup_global_o(pwc_hit_global),
+    .probe_valid_i(probe_valid), .probe_pa_i(probe_pa), .probe_level_i(probe_level),
+    .probe_hit_o(probe_hit), .probe_data_o(probe_data),
+    .flush_valid_i(flush_valid_i), .flush_op_i(pwc_flush_op), .flush_asid_i(pwc_flush_asid),
+    .flush_va_i(flush_va_i), .flush_include_global_i(pwc_flush_global),
+    .flush_all_asids_i(pwc_flush_all_asids),
+    .walk_active_i(started_q || walk_start), .stale_clear_i(walk_done),
+    .fill_valid_i(pwc_fill_valid), .fill_asid_i(head_asid), .fill_va_i(job_va_q[head_q]),
+    .fill_level_mask_i(PwcDesign == PwcSplit || PwcDesign == PwcUnified ? walk_pwc_fill_mask : '0),
+    .fill_table_i(walk_pwc_fill_table), .fill_perm_i(walk_pwc_fill_perm),
+    .fill_global_mask_i(walk_pwc_fill_global),
+    .fill_pte_mask_i(PwcDesign == PwcPte ? walk_pte_fill_mask : '0), .fill_pte_pa_i(walk_pte_fill_pa),
+    .fill_pte_val_i(walk_pte_fill_val),
+    .stat_lookups_o(pwc_stat_lookups), .stat_hits_o(pwc_stat_hits), .stat_fills_o(pwc_stat_fills)
+  );
+
+  // ---------------------------------------------------------------- TLB fills
+  // Due at the next cycle: the promotions of the hits answering then (lanes of
+  // the next bucket, in accept order) and the fill of the walk finishing now.
+  // Both were scheduled before: a promotion at its accept cycle A, the walk at
+  // its start S; at equal cycles the walk start comes first.
+  logic [LaneW:0] walk_port;
+  always_comb begin
+    walk_port = '0;
+    for (int unsigned l = 0; l < HitLanes; l++) begin
+      if (hb_valid_q[32'(next_bucket) * HitLanes + l] &&
+          hb_accept_q[32'(next_bucket) * HitLanes + l] < walk_start_cycle)
+        walk_port = walk_port + 1'b1;
+    end
+  end
+
+  always_comb begin
+    tlb_fill_op = '0;
+    fill_vpn = '0;
+    fill_ppn = '0;
+    fill_asid = '0;
+    fill_level = '0;
+    fill_perm = '0;
+    for (int unsigned p = 0; p < FillPorts; p++) begin
+      logic [HitW-1:0] idx;
+      idx = HitW'(32'(next_bucket) * HitLanes + (p > 32'(walk_port) ? p - 1 : p));
+      if (p == 32'(walk_port)) begin
+        fill_vpn[VaW*p +: VaW] = job_va_q[head_q] >> page_shift(walk_leaf_level);
+        fill_ppn[PaW*p +: PaW] = walk_pa >> page_shift(walk_leaf_level);
+        fill_asid[AsidW*p +: AsidW] = head_asid;
+        fill_level[LevelW*p +: LevelW] = walk_leaf_level;
+        fill_perm[PermW*p +: PermW] = walk_perm;
+        for (int unsigned i = 0; i < NumTlbs; i++) begin
+          if (walk_fill_ok && walk_fault == FaultNone && job_path_q[head_q][i])
+            tlb_fill_op[FillPorts*2*i + 2*p +: 2] = 2'd1;
+        end
+      end else begin
+        fill_vpn[VaW*p +: VaW] = hb_vpn_q[idx];
+        fill_ppn[PaW*p +: PaW] = hb_ppn_q[idx];
+        fill_asid[AsidW*p +: AsidW] = hb_asid_q[idx];
+        fill_level[LevelW*p +: LevelW] = hb_level_q[idx];
+        fill_perm[PermW*p +: PermW] = hb_perm_q[idx];
+        for (int unsigned i = 0; i < NumTlbs; i++) begin
+          if (hb_valid_q[idx] && hb_promote_q[idx] && !flush_valid_i && hb_fill_mask_q[idx][i])
+            tlb_fill_op[FillPorts*2*i + 2*p +: 2] = 2'd1;
+        end
+      end
+    end
+  end
+
+  // ---------------------------------------------------------------- merged requests
+  logic [MergeSlots-1:0] mg_valid_q, mg_valid_d, mg_bound_q, mg_bound_d;
+  logic [63:0] mg_id_q [MergeSlots];
+  logic [VaW-1:0] mg_va_q [MergeSlots];
+  logic [63:0] mg_ready_q [MergeSlots];
+  logic [63:0] mg_due_q [MergeSlots];
+  logic [JobW-1:0] mg_job_q [MergeSlots];
+  logic [PaW-1:0] mg_pa_q [MergeSlots];
+  logic [LevelW-1:0] mg_level_q [MergeSlots];
+  logic [3:0] mg_fault_q [MergeSlots];
+  logic [LevelW-1:0] mg_pwc_level_q [MergeSlots];
+  logic mg_free_found;
+  logic [MergeW-1:0] mg_free;
+
+  always_comb begin
+    mg_free_found = 1'b0;
+    mg_free = '0;
+    for (int unsigned s = 0; s < MergeSlots; s++) begin
+      if (!mg_free_found && !mg_valid_q[s]) begin
+        mg_free_found = 1'b1;
+        mg_free = MergeW'(s);
+      end
+    end
+  end
+
+  // the walk's response, as every request merged into it sees it
+  logic [LevelW-1:0] walk_rsp_pwc_level;
+  assign walk_rsp_pwc_level = PwcDesign == PwcPte ? walk_pte_cache_level :
+                              walk_start ? (pwc_lookup && pwc_hit ? pwc_hit_level : '0) :
+                                           walk_pwc_level_q;
+
+  // ---------------------------------------------------------------- walk response
+  logic wr_valid_q, wr_valid_d;
+  logic [63:0] wr_id_q, wr_id_d;
+  logic [PaW-1:0] wr_pa_q, wr_pa_d;
+  logic [LevelW-1:0] wr_level_q, wr_level_d, wr_pwc_level_q, wr_pwc_level_d;
+  logic [3:0] wr_fault_q, wr_fault_d;
+  logic [7:0] wr_reads_q, wr_reads_d, wr_writes_q, wr_writes_d;
+
+  always_comb begin
+    wr_valid_d = walk_done;
+    wr_id_d = job_id_q[head_q];
+    wr_fault_d = walk_fault;
+    wr_pa_d = walk_fault == FaultNone ? walk_pa : '0;
+    wr_level_d = walk_fault == FaultNone ? walk_leaf_level : '0;
+    wr_pwc_level_d = walk_rsp_pwc_level;
+    wr_reads_d = walk_pte_reads;
+    wr_writes_d = walk_pte_writes;
+  end
+
+  // ---------------------------------------------------------------- job and state updates
+  logic overflow_d, overflow_q;
+
+  always_comb begin
+    head_d = head_q;
+    tail_d = tail_q;
+    count_d = count_q;
+    started_d = started_q;
+    dropped_d = dropped_q;
+    start_cycle_d = start_cycle_q;
+    walk_pwc_level_d = walk_pwc_level_q;
+    job_mergeable_d = job_mergeable_q;
+    hb_valid_d = hb_valid_q;
+    hb_promote_d = hb_promote_q;
+    mg_valid_d = mg_valid_q;
+    mg_bound_d = mg_bound_q;
+    overflow_d = overflow_q || ctx_full;
+
+    // hits answering now leave their bucket
+    for (int unsigned l = 0; l < HitLanes; l++) begin
+      hb_valid_d[32'(now_bucket) * HitLanes + l] = 1'b0;
+      hb_promote_d[32'(now_bucket) * HitLanes + l] = 1'b0;
+    end
+    // merged requests answering now leave their slot
+    for (int unsigned s = 0; s < MergeSlots; s++) begin
+      if (mg_valid_q[s] && mg_bound_q[s] && mg_due_q[s] == now_q) begin
+        mg_valid_d[s] = 1'b0;
+        mg_bound_d[s] = 1'b0;
+      end
+    end
+
+    if (walk_start) begin
+      started_d = 1'b1;
+      dropped_d = 1'b0;
+      start_cycle_d = now_q;
+      walk_pwc_level_d = pwc_lookup && pwc_hit ? pwc_hit_level : '0;
+    end
+    if (walk_done) begin
+      started_d = 1'b0;
+      head_d = job_next(head_q);
+      count_d = count_d - 1'b1;
+      for (int unsigned s = 0; s < MergeSlots; s++) begin
+        if (mg_valid_q[s] && !mg_bound_q[s] && mg_job_q[s] == head_q) mg_bound_d[s] = 1'b1;
+      end
+    end
+
+    if (req_fire && req_hits) begin
+      if (!hit_lane_found || lat_to_hit >= 12'(HitBuckets)) begin
+        overflow_d = 1'b1;
+      end else begin
+        hb_valid_d[hb_write_idx] = 1'b1;
+        hb_promote_d[hb_write_idx] = hit_fault == FaultNone && hit_k != '0;
+      end
+    end
+    if (new_job) begin
+      tail_d = job_next(tail_q);
+      count_d = count_d + 1'b1;
+      job_mergeable_d[tail_q] = 1'b1;
+    end
+    if (new_merge) begin
+      if (!mg_free_found) overflow_d = 1'b1;
+      else mg_valid_d[mg_free] = 1'b1;
+    end
+    if (!req_ctx_found && req_fire) overflow_d = 1'b1;
+
+    // a flush: in-flight fills are dropped and live walks close to merging
+    if (flush_valid_i) begin
+      hb_promote_d = '0;
+      job_mergeable_d = '0;
+      if (started_q || walk_start) dropped_d = 1'b1;
+    end
+  end
+
+  // ---------------------------------------------------------------- responses
+  always_comb begin
+    rsp_valid_o = '0;
+    rsp_id_o = '0;
+    rsp_pa_o = '0;
+    rsp_level_o = '0;
+    rsp_fault_o = '0;
+    rsp_hit_o = '0;
+    rsp_pwc_level_o = '0;
+    rsp_pte_reads_o = '0;
+    rsp_pte_writes_o = '0;
+    rsp_merged_o = '0;
+    for (int unsigned l = 0; l < HitLanes; l++) begin
+      logic [HitW-1:0] idx;
+      idx = HitW'(32'(now_bucket) * HitLanes + l);
+      rsp_valid_o[l] = hb_valid_q[idx];
+      rsp_id_o[64*l +: 64] = hb_id_q[idx];
+      rsp_pa_o[PaW*l +: PaW] = hb_pa_q[idx];
+      rsp_level_o[LevelW*l +: LevelW] = hb_level_q[idx];
+      rsp_fault_o[4*l +: 4] = hb_fault_q[idx];
+      rsp_hit_o[4*l +: 4] = hb_hit_q[idx];
+    end
+    rsp_valid_o[HitLanes] = wr_valid_q;
+    rsp_id_o[64*HitLanes +: 64] = wr_id_q;
+    rsp_pa_o[PaW*HitLanes +: PaW] = wr_pa_q;
+    rsp_level_o[LevelW*HitLanes +: LevelW] = wr_level_q;
+    rsp_fault_o[4*HitLanes +: 4] = wr_fault_q;
+    rsp_hit_o[4*HitLanes +: 4] = HitWalk;
+    rsp_pwc_level_o[LevelW*HitLanes +: LevelW] = wr_pwc_level_q;
+    rsp_pte_reads_o[8*HitLanes +: 8] = wr_reads_q;
+    rsp_pte_writes_o[8*HitLanes +: 8] = wr_writes_q;
+    for (int unsigned s = 0; s < MergeSlots; s++) begin
+      int unsigned lane;
+      lane = HitLanes + 1 + s;
+      rsp_valid_o[lane] = mg_valid_q[s] && mg_bound_q[s] && mg_due_q[s] == now_q;
+      rsp_id_o[64*lane +: 64] = mg_id_q[s];
+      rsp_pa_o[PaW*lane +: PaW] = mg_pa_q[s];
+      rsp_level_o[LevelW*lane +: LevelW] = mg_level_q[s];
+      rsp_fault_o[4*lane +: 4] = mg_fault_q[s];
+      rsp_hit_o[4*lane +: 4] = HitWalk;
+      rsp_pwc_level_o[LevelW*lane +: LevelW] = mg_pwc_level_q[s];
+      rsp_merged_o[lane] = 1'b1;
+    end
+  end
+
+  assign overflow_o = overflow_q;
+
+  // ---------------------------------------------------------------- registers
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      now_q <= '0;
+      head_q <= '0;
+      tail_q <= '0;
+      count_q <= '0;
+      started_q <= 1'b0;
+      dropped_q <= 1'b0;
+      start_cycle_q <= '0;
+      walk_pwc_level_q <= '0;
+      job_mergeable_q <= '0;
+      hb_valid_q <= '0;
+      hb_promote_q <= '0;
+      mg_valid_q <= '0;
+      mg_bound_q <= '0;
+      wr_valid_q <= 1'b0;
+      wr_id_q <= '0;
+      wr_pa_q <= '0;
+      wr_level_q <= '0;
+      wr_pwc_level_q <= '0;
+      wr_fault_q <= '0;
+      wr_reads_q <= '0;
+      wr_writes_q <= '0;
+      overflow_q <= 1'b0;
+    end else begin
+      now_q <= now_d;
+      head_q <= head_d;
+      tail_q <= tail_d;
+      count_q <= count_d;
+      started_q <= started_d;
+      dropped_q <= dropped_d;
+      start_cycle_q <= start_cycle_d;
+      walk_pwc_level_q <= walk_pwc_level_d;
+      job_mergeable_q <= job_mergeable_d;
+      hb_valid_q <= hb_valid_d;
+      hb_promote_q <= hb_promote_d;
+      mg_valid_q <= mg_valid_d;
+      mg_bound_q <= mg_bound_d;
+      wr_valid_q <= wr_valid_d;
+      wr_id_q <= wr_id_d;
+      wr_pa_q <= wr_pa_d;
+      wr_level_q <= wr_level_d;
+      wr_pwc_level_q <= wr_pwc_level_d;
+      wr_fault_q <= wr_fault_d;
+      wr_reads_q <= wr_reads_d;
+      wr_writes_q <= wr_writes_d;
+      overflow_q <= overflow_d;
+    end
+  end
+
+  // storage written only where the valid bits above say so
+  always_ff @(posedge clk_i) begin
+    if (hb_write) begin
+      hb_id_q[hb_write_idx] <= req_id_i;
+      hb_accept_q[hb_write_idx] <= now_q;
+      hb_pa_q[hb_write_idx] <= hit_fault == FaultNone ? compose_pa(hit_ppn, hit_level, req_va_i) : '0;
+      hb_level_q[hb_write_idx] <= hit_fault == FaultNone ? hit_level : '0;
+      hb_fault_q[hb_write_idx] <= hit_fault;
+      hb_hit_q[hb_write_idx] <= TlbIndex[4*hit_k +: 4];
+      hb_fill_mask_q[hb_write_idx] <= above_hit & tlb_on_path;
+      hb_vpn_q[hb_write_idx] <= req_va_i >> page_shift(hit_level);
+      hb_ppn_q[hb_write_idx] <= hit_ppn;
+      hb_asid_q[hb_write_idx] <= hit_entry_asid;
+      hb_perm_q[hb_write_idx] <= hit_perm;
+    end
+    if (new_job) begin
+      job_id_q[tail_q] <= req_id_i;
+      job_va_q[tail_q] <= req_va_i;
+      job_asid_q[tail_q] <= req_asid_i;
+      job_access_q[tail_q] <= req_access_i;
+      job_priv_q[tail_q] <= req_priv_i;
+      job_ready_q[tail_q] <= now_q + (path_hit ? 64'(lat_to_hit) : 64'(lat_path));
+      job_path_q[tail_q] <= tlb_on_path;
+    end
+    if (new_merge && mg_free_found) begin
+      mg_id_q[mg_free] <= req_id_i;
+      mg_va_q[mg_free] <= req_va_i;
+      mg_ready_q[mg_free] <= now_q + (path_hit ? 64'(lat_to_hit) : 64'(lat_path));
+      mg_job_q[mg_free] <= merge_job;
+    end
+    // a walk finishing now answers every request merged into it, each at
+    // max(completion, its own ready cycle), with its own page offset
+    if (walk_done) begin
+      for (int unsigned s = 0; s < MergeSlots; s++) begin
+        if (mg_valid_q[s] && !mg_bound_q[s] && mg_job_q[s] == head_q) begin
+          mg_due_q[s] <= mg_ready_q[s] > now_d ? mg_ready_q[s] : now_d;
+          mg_pa_q[s] <= walk_fault == FaultNone ?
+                        compose_pa(walk_pa >> page_shift(walk_leaf_level), walk_leaf_level, mg_va_q[s]) :
+                        '0;
+          mg_level_q[s] <= walk_fault == FaultNone ? walk_leaf_level : '0;
+          mg_fault_q[s] <= walk_fault;
+          mg_pwc_level_q[s] <= walk_rsp_pwc_level;
+        end
+      end
+    end
+  end
+endmodule
