@@ -25,6 +25,7 @@ struct Args {
     uint64_t max_records = 0;
     std::string wave;
     uint64_t wave_window = 2000;
+    uint64_t history = 24;
     bool have_random = false;
     uint64_t random_seed = 1, random_requests = 100000;
 };
@@ -45,6 +46,7 @@ void usage(FILE *f)
             "  --wave FILE       on a divergence, rerun and write an FST waveform of the window\n"
             "                    before it to FILE\n"
             "  --wave-window N   cycles of waveform before the divergence (default 2000)\n"
+            "  --history N       events of recent history in a divergence report (default 24)\n"
             "The request port takes one request or flush per cycle, so core.port_ops_per_cycle\n"
             "is set to 1 for both sides.\n");
 }
@@ -87,7 +89,7 @@ int parse(int argc, char **argv, Args &a)
             a.sets.push_back(v);
         } else if (o == "--wave") {
             a.wave = v;
-        } else if (o == "--max-records" || o == "--wave-window" || o == "--random" ||
+        } else if (o == "--max-records" || o == "--wave-window" || o == "--random" || o == "--history" ||
                    o == "--requests") {
             if (!parse_u64(v, &n)) {
                 fprintf(stderr, "mmulab cosim: %s: \"%s\" is not a non-negative number\n", o.c_str(), v);
@@ -97,6 +99,8 @@ int parse(int argc, char **argv, Args &a)
                 a.max_records = n;
             else if (o == "--wave-window")
                 a.wave_window = n;
+            else if (o == "--history")
+                a.history = n;
             else if (o == "--random")
                 a.have_random = true, a.random_seed = n;
             else
@@ -246,7 +250,9 @@ int main(int argc, char **argv)
         auto t0 = std::chrono::steady_clock::now();
         const mmu_stats *stats = nullptr;
         std::unique_ptr<cosim::Feeder> feeder;
-        cosim::RunResult r = run_once(cosim::RunOptions{}, &stats, feeder);
+        cosim::RunOptions first;
+        first.history = (unsigned)a.history;
+        cosim::RunResult r = run_once(first, &stats, feeder);
         double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (r.status == cosim::RunResult::kInputError) {
             fprintf(stderr, "mmulab cosim: %s: %s\n", label.c_str(), r.message.c_str());
@@ -262,6 +268,7 @@ int main(int argc, char **argv)
             if (!a.wave.empty()) {
                 cosim::RunOptions opt;
                 opt.wave_path = a.wave;
+                opt.history = (unsigned)a.history;
                 opt.wave_from = r.divergence_cycle > a.wave_window ? r.divergence_cycle - a.wave_window : 0;
                 std::unique_ptr<cosim::Feeder> again;
                 run_once(opt, &stats, again);

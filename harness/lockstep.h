@@ -161,7 +161,7 @@ private:
     void note(const std::string &line)
     {
         history_.push_back("cycle " + std::to_string(t_) + ": " + line);
-        if (history_.size() > 24)
+        if (history_.size() > opt_.history)
             history_.pop_front();
     }
 

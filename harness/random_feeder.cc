@@ -197,6 +197,9 @@ bool RandomFeeder::feed(std::string &error)
     if (finished_)
         return false;
     if (spaces_.empty()) {
+        // the RTL's context port takes one address space per cycle: the
+        // first request comes after every context is written
+        cycle_ = 2 * kSpaces;
         spaces_.resize(kSpaces);
         for (unsigned i = 0; i < kSpaces; i++) {
             Space &s = spaces_[i];

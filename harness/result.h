@@ -10,6 +10,7 @@ namespace cosim {
 struct RunOptions {
     std::string wave_path;   // FST waveform; empty: none
     uint64_t wave_from = 0;  // first cycle dumped
+    unsigned history = 24;   // events of recent history in a divergence report
 };
 
 struct RunResult {

@@ -33,7 +33,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   parameter int unsigned PwcReplacement = CfgPwcReplacement,
   parameter logic [15:0] PwcLfsrSeed = CfgPwcLfsrSeed,
   parameter int unsigned WalkQueue = CfgWalkQueue,  // walks waiting beside the one walking
-  parameter int unsigned MergeSlots = CfgMergeSlots,  // requests merged into live walks
+  parameter int unsigned MergeSlots = CfgMergeSlots,  // walker.merge_slots
   parameter int unsigned HitBuckets = CfgHitBuckets,  // > the largest path latency; power of 2
   parameter int unsigned HitLanes = CfgHitLanes,  // hits answering in one cycle
   parameter int unsigned NumCtx = CfgNumCtx,
@@ -354,9 +354,13 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     end
   end
 
-  logic new_job, new_merge;
-  assign new_merge = req_fire && req_walks && merge_hit;
-  assign new_job = req_fire && req_walks && !merge_hit;
+  logic new_job, new_merge, merge_into_done;
+  logic [63:0] req_ready_cycle;   // Q: when the miss reaches the walkers
+  assign req_ready_cycle = now_q + (path_hit ? 64'(lat_to_hit) : 64'(lat_path));
+  // with every merge slot taken the miss walks on its own (walker.merge_slots)
+  assign new_merge = req_fire && req_walks && merge_hit && mg_free_found;
+  assign new_job = req_fire && req_walks && !(merge_hit && mg_free_found);
+  assign merge_into_done = walk_done && merge_job == head_q;
 
   // ---------------------------------------------------------------- walk start
   function automatic logic va_canonical(logic [2:0] fmt, logic [VaW-1:0] va);
@@ -469,7 +473,9 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     .flush_valid_i(flush_valid_i), .flush_op_i(pwc_flush_op), .flush_asid_i(pwc_flush_asid),
     .flush_va_i(flush_va_i), .flush_include_global_i(pwc_flush_global),
     .flush_all_asids_i(pwc_flush_all_asids),
-    .walk_active_i(started_q || walk_start), .stale_clear_i(walk_done),
+    // a walk finishing this cycle makes no more probes: a flush now need not
+    // keep entries for it
+    .walk_active_i((started_q || walk_start) && !walk_done), .stale_clear_i(walk_done),
     .fill_valid_i(pwc_fill_valid), .fill_asid_i(head_asid), .fill_va_i(job_va_q[head_q]),
     .fill_level_mask_i(PwcDesign == PwcSplit || PwcDesign == PwcUnified ? walk_pwc_fill_mask : '0),
     .fill_table_i(walk_pwc_fill_table), .fill_perm_i(walk_pwc_fill_perm),
@@ -638,8 +644,9 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       job_mergeable_d[tail_q] = 1'b1;
     end
     if (new_merge) begin
-      if (!mg_free_found) overflow_d = 1'b1;
-      else mg_valid_d[mg_free] = 1'b1;
+      mg_valid_d[mg_free] = 1'b1;
+      // joining the walk that finishes this very cycle: answered with it
+      if (merge_into_done) mg_bound_d[mg_free] = 1'b1;
     end
     if (!req_ctx_found && req_fire) overflow_d = 1'b1;
 
@@ -770,13 +777,22 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       job_asid_q[tail_q] <= req_asid_i;
       job_access_q[tail_q] <= req_access_i;
       job_priv_q[tail_q] <= req_priv_i;
-      job_ready_q[tail_q] <= now_q + (path_hit ? 64'(lat_to_hit) : 64'(lat_path));
+      job_ready_q[tail_q] <= req_ready_cycle;
       job_path_q[tail_q] <= tlb_on_path;
     end
-    if (new_merge && mg_free_found) begin
+    if (new_merge) begin
+      if (merge_into_done) begin
+        mg_due_q[mg_free] <= req_ready_cycle > now_d ? req_ready_cycle : now_d;
+        mg_pa_q[mg_free] <= walk_fault == FaultNone ?
+                            compose_pa(walk_pa >> page_shift(walk_leaf_level), walk_leaf_level, req_va_i) :
+                            '0;
+        mg_level_q[mg_free] <= walk_fault == FaultNone ? walk_leaf_level : '0;
+        mg_fault_q[mg_free] <= walk_fault;
+        mg_pwc_level_q[mg_free] <= walk_rsp_pwc_level;
+      end
       mg_id_q[mg_free] <= req_id_i;
       mg_va_q[mg_free] <= req_va_i;
-      mg_ready_q[mg_free] <= now_q + (path_hit ? 64'(lat_to_hit) : 64'(lat_path));
+      mg_ready_q[mg_free] <= req_ready_cycle;
       mg_job_q[mg_free] <= merge_job;
     end
     // a walk finishing now answers every request merged into it, each at

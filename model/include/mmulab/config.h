@@ -22,6 +22,7 @@ extern "C" {
 
 #define CFG_MAX_TLBS 8
 #define CFG_NAME_LEN 32
+#define CFG_MAX_MERGE_SLOTS 64
 
 typedef enum {
     CFG_NON_INCLUSIVE = 0, /* fills go to every level; evictions are independent */
@@ -52,6 +53,8 @@ typedef struct {
     uint32_t step_cycles;   /* fixed cost added to every PTE access */
     uint32_t fill_cycles;   /* from the last PTE access to the response */
     bool merge;             /* a miss on a page already being walked joins that walk */
+    uint32_t merge_slots;   /* merged requests waiting for their answer at once; 0: any
+                               number. A miss that finds them all taken walks on its own */
 } cfg_walker;
 
 /* How a trace drives the MMU (docs/config.md, "core"). */

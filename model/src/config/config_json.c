@@ -262,6 +262,7 @@ static void write_walker(json_out *w, const cfg_walker *wk)
     key_uint(w, "step_cycles", wk->step_cycles);
     key_uint(w, "fill_cycles", wk->fill_cycles);
     key_bool(w, "merge", wk->merge);
+    key_uint(w, "merge_slots", wk->merge_slots);
     close_block(w, "}");
 }
 

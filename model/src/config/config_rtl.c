@@ -16,7 +16,6 @@
 #define RTL_MAX_TLBS 4
 #define RTL_MAX_ENTRIES 4096u
 #define RTL_MAX_LATENCY 255u
-#define RTL_MERGE_SLOTS 16u
 #define RTL_CONTEXTS 32u
 
 uint32_t cfg_pwc_probe_cycles(const mmu_config *cfg)
@@ -60,6 +59,11 @@ static int check_supported(const mmu_config *cfg, mm_error *err)
     if (cfg->walker.fill_cycles < 1)
         return mm_fail(err, MM_ERR_CONFIG,
                        "walker.fill_cycles: the RTL needs at least 1 (fills are written the cycle before)");
+    if (cfg->walker.merge && cfg->walker.merge_slots == 0)
+        return mm_fail(err, MM_ERR_CONFIG,
+                       "walker.merge_slots: the RTL holds merged requests in a bounded buffer: set "
+                       "walker.merge_slots (1..%u), or walker.merge=false",
+                       CFG_MAX_MERGE_SLOTS);
     if (cfg->n_tlbs > RTL_MAX_TLBS)
         return mm_fail(err, MM_ERR_CONFIG, "tlbs: the RTL builds at most %d TLBs, the config has %u",
                        RTL_MAX_TLBS, cfg->n_tlbs);
@@ -239,7 +243,7 @@ char *cfg_rtl_package(const mmu_config *cfg, mm_error *err)
             "  localparam int unsigned CfgHitLanes = %u;\n"
             "  localparam int unsigned CfgNumCtx = %u;\n"
             "endpackage\n",
-        cfg->walker.queue, RTL_MERGE_SLOTS, next_pow2(longest_path + 1 > 32 ? longest_path + 1 : 32),
+        cfg->walker.queue, cfg->walker.merge_slots ? cfg->walker.merge_slots : 1, next_pow2(longest_path + 1 > 32 ? longest_path + 1 : 32),
         n * MM_ACCESS_COUNT, RTL_CONTEXTS);
     if (t.failed) {
         free(t.buf);

@@ -137,7 +137,7 @@ static int read_memory(const cfg_obj *top, const pt_format_info *fmt, mmu_config
 static int read_walker(const cfg_obj *top, mmu_config *out)
 {
     static const char *const keys[] = {"count", "queue", "step_cycles", "fill_cycles", "merge",
-                                       NULL};
+                                       "merge_slots", NULL};
     cfg_obj w;
     uint64_t count, queue;
     int rc;
@@ -149,7 +149,9 @@ static int read_walker(const cfg_obj *top, mmu_config *out)
             MM_OK ||
         (rc = cfg_read_u32(&w, "fill_cycles", 1, 0, CFG_MAX_CYCLES, &out->walker.fill_cycles)) !=
             MM_OK ||
-        (rc = cfg_read_bool(&w, "merge", true, &out->walker.merge)) != MM_OK)
+        (rc = cfg_read_bool(&w, "merge", true, &out->walker.merge)) != MM_OK ||
+        (rc = cfg_read_u32(&w, "merge_slots", 0, 0, CFG_MAX_MERGE_SLOTS, &out->walker.merge_slots)) !=
+            MM_OK)
         return rc;
     out->walker.count = (unsigned)count;
     out->walker.queue = (unsigned)queue;

@@ -163,6 +163,19 @@ int engine_find_job(const mmu *m, const mmu_request *req)
     return -1;
 }
 
+bool engine_merge_slot_free(mmu *m, uint64_t accept)
+{
+    uint32_t slots = m->cfg.walker.merge_slots;
+    if (slots == 0)
+        return true;
+    unsigned n = 0;
+    for (unsigned i = 0; i < m->n_merge_release; i++)
+        if (m->merge_release[i] >= accept)
+            m->merge_release[n++] = m->merge_release[i];
+    m->n_merge_release = n;
+    return m->merged_waiting + n < slots;
+}
+
 static void answer_merged(mmu *m, const walk_job *job, const mmu_request *req, uint64_t ready)
 {
     mmu_response r = job->resp;
@@ -171,6 +184,8 @@ static void answer_merged(mmu *m, const walk_job *job, const mmu_request *req, u
     r.issue_cycle = req->cycle;
     r.completion_cycle = job->done > ready ? job->done : ready;
     r.merged = 1;
+    if (m->cfg.walker.merge_slots && m->n_merge_release < CFG_MAX_MERGE_SLOTS)
+        m->merge_release[m->n_merge_release++] = r.completion_cycle;
     r.pte_reads = 0;
     r.pte_writes = 0;
     if (r.fault == MM_FAULT_NONE) {
@@ -203,6 +218,7 @@ bool engine_merge(mmu *m, int j, const mmu_request *req, uint64_t ready)
     }
     int32_t k = m->merged_free;
     m->merged_free = m->merged[k].next;
+    m->merged_waiting++;
     m->merged[k].req = *req;
     m->merged[k].ready = ready;
     m->merged[k].next = -1;
@@ -419,6 +435,7 @@ static void answer_job(mmu *m, walk_job *job)
     mmu_emit(m, &job->resp);
     for (int32_t k = job->merged_head; k >= 0;) {
         int32_t next = m->merged[k].next;
+        m->merged_waiting--;
         answer_merged(m, job, &m->merged[k].req, m->merged[k].ready);
         m->merged[k].next = m->merged_free;
         m->merged_free = k;

@@ -248,7 +248,7 @@ static int queue_walk(mmu *m, const mmu_request *req, uint64_t accept, uint64_t 
 {
     if (m->cfg.walker.merge) {
         int j = engine_find_job(m, req);
-        if (j >= 0) {
+        if (j >= 0 && engine_merge_slot_free(m, accept)) {
             if (!engine_merge(m, j, req, ready))
                 return mm_fail(err, MM_ERR_NOMEM, "mmu: out of host memory");
             return MM_OK;

@@ -155,6 +155,12 @@ struct mmu {
 
     merged_req *merged;
     int32_t merged_cap, merged_free;
+    /* walker.merge_slots: merged requests still waiting for a job's answer,
+     * and the answer cycles of those answered (a slot is busy up to and
+     * including its answer cycle) */
+    unsigned merged_waiting;
+    unsigned n_merge_release;
+    uint64_t merge_release[CFG_MAX_MERGE_SLOTS];
 
     /* the heap orders small keys; the fills themselves stay put in a pool */
     fill_key *heap;
@@ -188,6 +194,8 @@ int engine_new_job(mmu *m, const mmu_request *req, uint64_t accept, uint64_t rea
 /* A waiting or running job walking the same page for the same access. */
 int engine_find_job(const mmu *m, const mmu_request *req);
 bool engine_merge(mmu *m, int job, const mmu_request *req, uint64_t ready);
+/* A merge slot is free at cycle `accept` (always, with walker.merge_slots 0). */
+bool engine_merge_slot_free(mmu *m, uint64_t accept);
 void engine_drop_pending_fills(mmu *m);
 static inline bool engine_idle(const mmu *m)
 {

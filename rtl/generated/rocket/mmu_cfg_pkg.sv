@@ -33,7 +33,7 @@ package mmu_cfg_pkg;
   localparam logic [15:0] CfgPwcLfsrSeed = 16'd44257;
   // walker and bounded resources
   localparam int unsigned CfgWalkQueue = 0;
-  localparam int unsigned CfgMergeSlots = 16;
+  localparam int unsigned CfgMergeSlots = 4;
   localparam int unsigned CfgHitBuckets = 32;
   localparam int unsigned CfgHitLanes = 6;
   localparam int unsigned CfgNumCtx = 32;
