@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "mmulab/pt.h"
 #include "model_side.h"
 #include "random_feeder.h"
 #include "shape.h"
@@ -28,6 +29,8 @@ struct Args {
     uint64_t history = 24;
     bool have_random = false;
     uint64_t random_seed = 1, random_requests = 100000;
+    bool random_config = false;
+    bool perturb = false;
 };
 
 void usage(FILE *f)
@@ -43,6 +46,11 @@ void usage(FILE *f)
             "                    tables (legal and illegal PTEs, every page size), ASIDs and\n"
             "                    flushes, reproducible from SEED\n"
             "  --requests N      requests of a --random run (default 100000)\n"
+            "  --random-config   also draw the run-time parameters from the seed: TLB and\n"
+            "                    walk-cache latencies, walker step/fill cycles, merging,\n"
+            "                    the memory-latency model, RISC-V A/D mode (printed)\n"
+            "  --perturb-rtl     self-test of the checker: give the RTL a walker fill latency\n"
+            "                    one cycle longer than the model's; the run must diverge\n"
             "  --wave FILE       on a divergence, rerun and write an FST waveform of the window\n"
             "                    before it to FILE\n"
             "  --wave-window N   cycles of waveform before the divergence (default 2000)\n"
@@ -70,6 +78,10 @@ int parse(int argc, char **argv, Args &a)
         if (o == "--help" || o == "-h") {
             usage(stdout);
             exit(0);
+        }
+        if (o == "--random-config" || o == "--perturb-rtl") {
+            (o == "--perturb-rtl" ? a.perturb : a.random_config) = true;
+            continue;
         }
         if (o.rfind("--", 0) != 0) {
             a.traces.push_back(o);
@@ -115,6 +127,54 @@ int parse(int argc, char **argv, Args &a)
         return 2;
     }
     return 0;
+}
+
+// Run-time parameters drawn from the seed (--random-config): everything the
+// RTL takes as a configuration input, so the build stays the same.
+std::vector<std::string> random_config(const mmu_config &base, uint64_t seed)
+{
+    uint64_t x = seed * 0xD1B54A32D192ED03ull + 0x8BB84B93962EACC9ull;
+    auto draw = [&x](uint64_t n) {
+        x ^= x >> 31;
+        x *= 0x7FB5D329728EA185ull;
+        x ^= x >> 27;
+        x *= 0x81DADEF4BC2DD44Dull;
+        x ^= x >> 33;
+        return x % n;
+    };
+    std::vector<std::string> sets;
+    for (unsigned i = 0; i < base.n_tlbs; i++)
+        sets.push_back(std::string(base.tlbs[i].name) + ".latency=" + std::to_string(1 + draw(4)));
+    if (base.pwc.geom.design == PWC_SPLIT) {
+        for (unsigned level = 1; level < MM_MAX_LEVELS; level++)
+            if (base.pwc.geom.level[level].entries)
+                sets.push_back("pwc.levels." + std::to_string(level) +
+                               ".latency=" + std::to_string(1 + draw(3)));
+    } else if (base.pwc.geom.design != PWC_NONE) {
+        sets.push_back("pwc.latency=" + std::to_string(1 + draw(3)));
+    }
+    sets.push_back("walker.step_cycles=" + std::to_string(draw(3)));
+    sets.push_back("walker.fill_cycles=" + std::to_string(1 + draw(3)));
+    sets.push_back(std::string("walker.merge=") + (draw(4) ? "true" : "false"));
+    switch (draw(3)) {
+    case 0:
+        sets.push_back("memory_latency.model=fixed");
+        sets.push_back("memory_latency.latency=" + std::to_string(1 + draw(40)));
+        break;
+    case 1: {
+        uint64_t lo = 1 + draw(5);
+        sets.push_back("memory_latency.model=random");
+        sets.push_back("memory_latency.min=" + std::to_string(lo));
+        sets.push_back("memory_latency.max=" + std::to_string(lo + draw(60)));
+        sets.push_back("memory_latency.seed=" + std::to_string(seed));
+        break;
+    }
+    default:
+        break;  // the preset's own model (a cache hierarchy in every preset)
+    }
+    if (!pt_format_get(base.format)->is_x86)
+        sets.push_back(std::string("ad=") + (draw(2) ? "fault" : "hardware"));
+    return sets;
 }
 
 // The part of a generated package that describes the build: from the
@@ -195,6 +255,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "mmulab cosim: %s\n", err.msg);
         return 2;
     }
+    std::vector<std::string> drawn;
+    if (a.random_config) {
+        drawn = random_config(cfg, a.random_seed);
+        std::string line;
+        for (const auto &d : drawn) {
+            sets.push_back(d.c_str());
+            line += " --set " + d;
+        }
+        printf("cosim config (seed %llu):%s\n", (unsigned long long)a.random_seed, line.c_str());
+        if (cfg_load(a.preset, a.config_file, sets.data(), sets.size(), &cfg, &err)) {
+            fprintf(stderr, "mmulab cosim: %s\n", err.msg);
+            return 2;
+        }
+    }
     cfg_rtl_inputs inputs;
     if (cfg_rtl_inputs_get(&cfg, &inputs, &err)) {
         fprintf(stderr, "mmulab cosim: %s\n", err.msg);
@@ -206,6 +280,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "mmulab cosim: %s\n", error.c_str());
         return 2;
     }
+    cfg_rtl_inputs rtl_inputs = inputs;
+    if (a.perturb)
+        rtl_inputs.fill_cycles++;
 
     std::vector<std::string> jobs = a.traces;
     if (a.have_random)
@@ -236,7 +313,7 @@ int main(int argc, char **argv)
             cosim::ModelSide model(feeder.get());
             model.attach(feeder->model_mmu());
             mmu_set_response_fn(feeder->model_mmu(), cosim::ModelSide::on_response, &model);
-            cosim::RunResult r = shape->run(model, inputs, opt);
+            cosim::RunResult r = shape->run(model, rtl_inputs, opt);
             *stats_out = mmu_get_stats(feeder->model_mmu());
             if (r.ok()) {
                 std::string diff = compare_stats(*stats_out, r);
