@@ -1,8 +1,9 @@
 /*
  * cmd_run.c — `mmulab run` and `mmulab config` (docs/cli.md). A run builds
  * the MMU from a preset/config/overrides and drives it with traces (through
- * sim.h, decoding on a second thread) or with a built-in workload, then
- * prints the report as a table, JSON or CSV.
+ * sim.h, decoding on a second thread; optionally from an address-space
+ * image, os_image.h) or with a built-in workload, then prints the report as
+ * a table, JSON or CSV.
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cmd_run.h"
@@ -18,6 +19,7 @@
 #include "mmulab/trace.h"
 #include "cli_util.h"
 #include "cmd_trace.h"
+#include "os_image.h"
 #include "trace_run.h"
 #include "workload.h"
 
@@ -26,6 +28,8 @@
 
 typedef struct {
     const char *preset, *config_file, *out_file;
+    const char *image_file;   /* --image: an address-space image (docs/image-format.md) */
+    uint32_t image_pid;       /* --image-pid, else SIM_IMAGE_FIRST_PROCESS */
     const char *sets[MAX_SETS];
     size_t n_sets;
     const char *traces[MAX_TRACES];
@@ -38,7 +42,8 @@ static void usage_run(FILE *f)
 {
     fprintf(f,
             "usage: mmulab run [--preset NAME | --config FILE] [--set KEY=VALUE]...\n"
-            "                  [--json | --csv] [--out FILE] [--no-progress] TRACE...\n"
+            "                  [--image FILE [--image-pid N]] [--json | --csv] [--out FILE]\n"
+            "                  [--no-progress] TRACE...\n"
             "       mmulab run [--preset NAME | --config FILE] [--set KEY=VALUE]...\n"
             "                  [--workload NAME] [--requests N] [--footprint BYTES] [--seed N]\n"
             "                  [--json | --csv] [--out FILE]\n"
@@ -52,6 +57,9 @@ static void usage_run(FILE *f)
             "  --requests N       workload requests (default 1000000)\n"
             "  --footprint BYTES  data footprint of random/sequential (suffixes K, M, G)\n"
             "  --seed N           workload seed (default 1)\n"
+            "  --image FILE       start the trace's first process from an address-space image\n"
+            "                     (mmulab os import): its pages map to the imported frames\n"
+            "  --image-pid N      give the image to trace process N instead of the first one\n"
             "  --json / --csv     machine-readable report on stdout instead of the table\n"
             "  --out FILE         also write the JSON report to FILE (atomically)\n"
             "  --no-progress      no progress line on stderr (it only appears on a terminal)\n"
@@ -66,6 +74,7 @@ static int parse_run(int argc, char **argv, run_options *o)
     o->wl.requests = 1000000;
     o->wl.seed = 1;
     o->progress = true;
+    o->image_pid = SIM_IMAGE_FIRST_PROCESS;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -112,6 +121,15 @@ static int parse_run(int argc, char **argv, run_options *o)
             o->wl.name = v;
         } else if (!strcmp(a, "--out")) {
             o->out_file = v;
+        } else if (!strcmp(a, "--image")) {
+            o->image_file = v;
+        } else if (!strcmp(a, "--image-pid")) {
+            uint64_t n;
+            if (!cmd_trace_parse_u64(v, &n) || n >= SIM_IMAGE_FIRST_PROCESS) {
+                fprintf(stderr, "mmulab run: --image-pid: \"%s\" is not a process id\n", v);
+                return EXIT_USAGE;
+            }
+            o->image_pid = (uint32_t)n;
         } else if (!strcmp(a, "--requests") || !strcmp(a, "--footprint") || !strcmp(a, "--seed")) {
             uint64_t n;
             if (!cmd_trace_parse_u64(v, &n)) {
@@ -131,6 +149,10 @@ static int parse_run(int argc, char **argv, run_options *o)
     }
     if (o->json && o->csv) {
         fprintf(stderr, "mmulab run: --json and --csv exclude each other\n");
+        return EXIT_USAGE;
+    }
+    if (o->image_pid != SIM_IMAGE_FIRST_PROCESS && !o->image_file) {
+        fprintf(stderr, "mmulab run: --image-pid needs --image\n");
         return EXIT_USAGE;
     }
     if (!isatty(STDERR_FILENO))
@@ -211,6 +233,65 @@ static void print_table(const mmu *m, const char *what, const sim_stats *run)
            (unsigned long long)s->translation_cycles,
            total ? (double)s->translation_cycles / (double)total : 0.0,
            (unsigned long long)s->walker_stall_cycles);
+}
+
+/* Which process the image went to, and what it built. */
+static void print_image(const sim *s, const char *file)
+{
+    const sim_image_stats *im = sim_get_image_stats(s);
+    if (!im->loaded)
+        return;
+    if (!im->applied) {
+        printf("image: %s (pid %u) not used: no process %u in the trace\n", file, im->source_pid,
+               im->pid);
+        return;
+    }
+    printf("image: %s (pid %u) -> process %u: %llu mappings (%llu 4K, %llu 2M, %llu 1G), %llu "
+           "pages, %llu frames reserved",
+           file, im->source_pid, im->pid,
+           (unsigned long long)(im->mappings[0] + im->mappings[1] + im->mappings[2]),
+           (unsigned long long)im->mappings[0], (unsigned long long)im->mappings[1],
+           (unsigned long long)im->mappings[2], (unsigned long long)im->pages,
+           (unsigned long long)im->frames_reserved);
+    if (im->skipped)
+        printf(", %llu without access rights not mapped", (unsigned long long)im->skipped);
+    printf("\n");
+}
+
+#define SHOWN_PROCESSES 16
+
+/* The OS layer's part of the report (os.enabled): faults and their cost,
+ * swap, shootdowns, huge pages, and each process's resident set. */
+static void print_os(const sim *s)
+{
+    const os *o = sim_os(s);
+    if (!o)
+        return;
+    const os_stats *st = os_get_stats(o);
+    uint64_t faults = st->minor_faults + st->major_faults + st->cow_faults + st->segfaults +
+                      st->spurious_faults;
+    printf("os faults: minor %llu, major %llu, cow %llu (%llu copies), segv %llu, spurious %llu; "
+           "fault cycles %llu (%.1f per fault)\n",
+           (unsigned long long)st->minor_faults, (unsigned long long)st->major_faults,
+           (unsigned long long)st->cow_faults, (unsigned long long)st->cow_copies,
+           (unsigned long long)st->segfaults, (unsigned long long)st->spurious_faults,
+           (unsigned long long)st->fault_cycles,
+           faults ? (double)st->fault_cycles / (double)faults : 0.0);
+    printf("os memory: %llu frames in use; swap-ins %llu, swap-outs %llu (+%llu skipped, clean), "
+           "%llu slots in use; shootdowns %llu; THP allocs %llu, splits %llu, fallbacks %llu\n",
+           (unsigned long long)st->frames_used, (unsigned long long)st->swap_ins,
+           (unsigned long long)st->swap_outs, (unsigned long long)st->swap_out_skipped,
+           (unsigned long long)st->swap_used, (unsigned long long)st->shootdowns,
+           (unsigned long long)st->thp_allocs, (unsigned long long)st->thp_splits,
+           (unsigned long long)st->thp_fallbacks);
+    sim_process_info procs[SHOWN_PROCESSES];
+    size_t n = sim_list_processes(s, procs, SHOWN_PROCESSES);
+    printf("resident set (4 KiB frames):");
+    for (size_t i = 0; i < n && i < SHOWN_PROCESSES; i++)
+        printf("  pid %u %llu", procs[i].pid, (unsigned long long)procs[i].resident);
+    if (n > SHOWN_PROCESSES)
+        printf("  (+%zu more processes)", n - SHOWN_PROCESSES);
+    printf("%s\n", n ? "" : "  no process");
 }
 
 static void print_csv_header(void)
@@ -298,6 +379,49 @@ static int run_workload(const run_options *o, const mmu_config *cfg)
     return rc;
 }
 
+/* Each trace on a fresh machine (starting from img when given), reported. */
+static int run_traces(const run_options *o, const mmu_config *cfg, const sim_image *img)
+{
+    int rc = 0;
+    mm_error err = {0};
+    if (o->csv)
+        print_csv_header();
+    for (size_t i = 0; i < o->n_traces; i++) {
+        sim *s = NULL;
+        if (trace_run_image(cfg, o->traces[i], img, o->image_pid, o->progress, &s, &err)) {
+            fprintf(stderr, "mmulab: %s\n", err.msg);
+            return err.code == MM_ERR_CONFIG ? EXIT_USAGE : EXIT_RUN_FAILED;
+        }
+        const sim_image_stats *im = sim_get_image_stats(s);
+        if (im->loaded && !im->applied)
+            fprintf(stderr, "mmulab run: warning: %s has no process %u: the image %s was not used\n",
+                    o->traces[i], im->pid, o->image_file);
+        char *json = sim_report_json(s, o->traces[i]);
+        if (!json) {
+            fprintf(stderr, "mmulab: out of memory building the report\n");
+            sim_destroy(s);
+            return EXIT_RUN_FAILED;
+        }
+        rc = emit_report(o, json, i == 0, i + 1 == o->n_traces);
+        if (!rc && o->csv)
+            print_csv(sim_mmu(s), o->traces[i], sim_get_stats(s)->instructions);
+        else if (!rc && !o->json) {
+            char what[512];
+            snprintf(what, sizeof what, "trace %s", o->traces[i]);
+            print_table(sim_mmu(s), what, sim_get_stats(s));
+            print_image(s, o->image_file);
+            print_os(s);
+            if (i + 1 < o->n_traces)
+                printf("\n");
+        }
+        free(json);
+        sim_destroy(s);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 int cmd_run(int argc, char **argv, bool config_only)
 {
     run_options o;
@@ -318,36 +442,19 @@ int cmd_run(int argc, char **argv, bool config_only)
         free(json);
         return 0;
     }
+    if (o.n_traces == 0 && o.image_file) {
+        fprintf(stderr, "mmulab run: --image needs a TRACE (the built-in workloads have no "
+                        "processes)\n");
+        return EXIT_USAGE;
+    }
     if (o.n_traces == 0)
         return run_workload(&o, &cfg);
-    if (o.csv)
-        print_csv_header();
-    for (size_t i = 0; i < o.n_traces; i++) {
-        sim *s = NULL;
-        if (trace_run(&cfg, o.traces[i], o.progress, &s, &err)) {
-            fprintf(stderr, "mmulab: %s\n", err.msg);
-            return err.code == MM_ERR_CONFIG ? EXIT_USAGE : EXIT_RUN_FAILED;
-        }
-        char *json = sim_report_json(s, o.traces[i]);
-        if (!json) {
-            fprintf(stderr, "mmulab: out of memory building the report\n");
-            sim_destroy(s);
-            return EXIT_RUN_FAILED;
-        }
-        rc = emit_report(&o, json, i == 0, i + 1 == o.n_traces);
-        if (!rc && o.csv)
-            print_csv(sim_mmu(s), o.traces[i], sim_get_stats(s)->instructions);
-        else if (!rc && !o.json) {
-            char what[512];
-            snprintf(what, sizeof what, "trace %s", o.traces[i]);
-            print_table(sim_mmu(s), what, sim_get_stats(s));
-            if (i + 1 < o.n_traces)
-                printf("\n");
-        }
-        free(json);
-        sim_destroy(s);
-        if (rc)
-            return rc;
+    sim_image img = {0};
+    if (o.image_file && os_image_read(o.image_file, &img, &err)) {
+        fprintf(stderr, "mmulab: %s\n", err.msg);
+        return EXIT_RUN_FAILED;
     }
-    return 0;
+    rc = run_traces(&o, &cfg, o.image_file ? &img : NULL);
+    os_image_free(&img);
+    return rc;
 }

@@ -1,7 +1,8 @@
 /*
  * sweep_grid.h — the pieces of `mmulab sweep SPEC` (docs/sweeps-grid.md):
  * a small JSON reader (for the SPEC and the points' reports), the SPEC and
- * its expansion into points, and the tidy results.csv.
+ * its expansion into points, the tidy results.csv, and the text pieces of
+ * the Slurm backend (its batch script, what sbatch and squeue print).
  */
 #ifndef MMULAB_SWEEP_GRID_H
 #define MMULAB_SWEEP_GRID_H
@@ -84,6 +85,37 @@ void sg_argv_free(char **argv);
  * nonzero with a one-line message. */
 int sg_csv_write(const sg_spec *spec, const sg_point *points, size_t n_points,
                  const char *points_dir, const char *out_path, char *msg, size_t msg_len);
+
+/* ---- Slurm text (cmd_sweep_grid_sbatch.c) ----------------------------------- */
+
+typedef struct {
+    const char *job_name;     /* "mmulab-NAME" */
+    const char *partition;    /* NULL: the cluster's default partition */
+    const char *time_limit;   /* NULL: the partition's default limit */
+    long max_parallel;        /* 0: no array throttle */
+    size_t n_tasks;           /* array tasks 0..n_tasks-1 */
+    const char *work_dir;     /* absolute; the tasks run there */
+    const char *log_dir;      /* absolute; one log per task */
+    const char *mmulab;       /* absolute path of the executable */
+    const char *points_list;  /* absolute path of the list of point ids */
+    const char *spec_path;    /* as given on the command line */
+} sg_sbatch;
+
+/* The text of array.sbatch; NULL with a one-line message when a path holds
+ * a character an #SBATCH line cannot carry (", \, a line break) or memory
+ * runs out. */
+char *sg_sbatch_script(const sg_sbatch *b, char *msg, size_t msg_len);
+/* A --slurm-partition or --slurm-time value: non-empty, letters, digits
+ * and . _ - , : only, so it cannot break the #SBATCH line it goes on. */
+bool sg_slurm_word_ok(const char *s);
+/* The job id `sbatch --parsable` printed ("ID" or "ID;CLUSTER"), 0 if none. */
+unsigned long sg_sbatch_job_id(const char *out);
+/* Counts the lines of `squeue --format=%T` output: PENDING, RUNNING and
+ * any other state (CONFIGURING, COMPLETING, ...). */
+void sg_squeue_count(const char *out, size_t *pending, size_t *running, size_t *other);
+/* A tool's stderr on one line: its lines joined with "; ", the tool's
+ * "TOOL: error: " and "slurm_load_jobs error: " prefixes dropped. */
+void sg_tool_message(const char *text, char *out, size_t len);
 
 #ifdef __cplusplus
 }

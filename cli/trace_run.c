@@ -83,11 +83,18 @@ static void show_progress(const char *path, uint64_t records, uint64_t bytes_in,
 
 int trace_run(const mmu_config *cfg, const char *path, bool progress, sim **out, mm_error *err)
 {
+    return trace_run_image(cfg, path, NULL, 0, progress, out, err);
+}
+
+int trace_run_image(const mmu_config *cfg, const char *path, const sim_image *img,
+                    uint32_t image_pid, bool progress, sim **out, mm_error *err)
+{
     trace_reader *reader = trace_reader_open(path, err);
     if (!reader)
         return err->code;
     sim *s = sim_create(cfg, err);
-    if (!s) {
+    if (!s || (img && sim_load_image(s, img, image_pid, err))) {
+        sim_destroy(s);
         trace_reader_close(reader);
         return err->code;
     }

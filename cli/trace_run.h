@@ -11,5 +11,9 @@
  * and returns 0; otherwise an mm_status with a one-line message naming the
  * trace. progress: a progress line on stderr every half second. */
 int trace_run(const mmu_config *cfg, const char *path, bool progress, sim **out, mm_error *err);
+/* The same on a machine whose trace process image_pid (or the first one,
+ * SIM_IMAGE_FIRST_PROCESS) starts from an address-space image (sim_load_image). */
+int trace_run_image(const mmu_config *cfg, const char *path, const sim_image *img,
+                    uint32_t image_pid, bool progress, sim **out, mm_error *err);
 
 #endif

@@ -36,6 +36,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   parameter int unsigned MergeSlots = CfgMergeSlots,  // walker.merge_slots
   parameter int unsigned HitBuckets = CfgHitBuckets,  // > the largest path latency; power of 2
   parameter int unsigned HitLanes = CfgHitLanes,  // hits answering in one cycle
+  parameter int unsigned PromoLanes = CfgPromoLanes,  // promotion fills due in one cycle
   parameter int unsigned NumCtx = CfgNumCtx,
   localparam int unsigned RspLanes = HitLanes + 1 + MergeSlots
 ) (
@@ -100,7 +101,8 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   localparam int unsigned HitW = $clog2(HitBuckets * HitLanes);
   localparam int unsigned LaneW = HitLanes > 1 ? $clog2(HitLanes) : 1;
   localparam int unsigned MergeW = MergeSlots > 1 ? $clog2(MergeSlots) : 1;
-  localparam int unsigned FillPorts = HitLanes + 1;
+  localparam int unsigned FillPorts = PromoLanes + 1;
+  localparam int unsigned PortW = $clog2(FillPorts + 1);
   localparam int unsigned PwcFillPorts = 1;
 
   // ---------------------------------------------------------------- time
@@ -488,48 +490,58 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   // ---------------------------------------------------------------- TLB fills
   // Due at the next cycle: the promotions of the hits answering then (lanes of
   // the next bucket, in accept order) and the fill of the walk finishing now.
-  // Both were scheduled before: a promotion at its accept cycle A, the walk at
-  // its start S; at equal cycles the walk start comes first.
-  logic [LaneW:0] walk_port;
+  // They go to the fill ports in the order the model scheduled them: a
+  // promotion at its accept cycle A, the walk at its start S, and at equal
+  // cycles the walk start first.
+  logic fill_ports_short;
   always_comb begin
-    walk_port = '0;
-    for (int unsigned l = 0; l < HitLanes; l++) begin
-      if (hb_valid_q[32'(next_bucket) * HitLanes + l] &&
-          hb_accept_q[32'(next_bucket) * HitLanes + l] < walk_start_cycle)
-        walk_port = walk_port + 1'b1;
-    end
-  end
-
-  always_comb begin
+    logic [PortW-1:0] port;
+    logic walk_placed;
+    logic [HitW-1:0] idx;
+    port = '0;
+    walk_placed = 1'b0;
+    fill_ports_short = 1'b0;
     tlb_fill_op = '0;
     fill_vpn = '0;
     fill_ppn = '0;
     fill_asid = '0;
     fill_level = '0;
     fill_perm = '0;
-    for (int unsigned p = 0; p < FillPorts; p++) begin
-      logic [HitW-1:0] idx;
-      idx = HitW'(32'(next_bucket) * HitLanes + (p > 32'(walk_port) ? p - 1 : p));
-      if (p == 32'(walk_port)) begin
-        fill_vpn[VaW*p +: VaW] = job_va_q[head_q] >> page_shift(walk_leaf_level);
-        fill_ppn[PaW*p +: PaW] = walk_pa >> page_shift(walk_leaf_level);
-        fill_asid[AsidW*p +: AsidW] = head_asid;
-        fill_level[LevelW*p +: LevelW] = walk_leaf_level;
-        fill_perm[PermW*p +: PermW] = walk_perm;
-        for (int unsigned i = 0; i < NumTlbs; i++) begin
-          if (walk_fill_ok && walk_fault == FaultNone && job_path_q[head_q][i])
-            tlb_fill_op[FillPorts*2*i + 2*p +: 2] = 2'd1;
+    for (int unsigned l = 0; l <= HitLanes; l++) begin
+      idx = HitW'(32'(next_bucket) * HitLanes + (l < HitLanes ? l : 0));
+      if (!walk_placed && (l == HitLanes || (hb_valid_q[idx] && hb_promote_q[idx] &&
+                                            hb_accept_q[idx] >= walk_start_cycle))) begin
+        walk_placed = 1'b1;
+        if (32'(port) < FillPorts) begin
+          fill_vpn[VaW*32'(port) +: VaW] = job_va_q[head_q] >> page_shift(walk_leaf_level);
+          fill_ppn[PaW*32'(port) +: PaW] = walk_pa >> page_shift(walk_leaf_level);
+          fill_asid[AsidW*32'(port) +: AsidW] = head_asid;
+          fill_level[LevelW*32'(port) +: LevelW] = walk_leaf_level;
+          fill_perm[PermW*32'(port) +: PermW] = walk_perm;
+          for (int unsigned i = 0; i < NumTlbs; i++) begin
+            if (walk_fill_ok && walk_fault == FaultNone && job_path_q[head_q][i])
+              tlb_fill_op[FillPorts*2*i + 2*32'(port) +: 2] = 2'd1;
+          end
+        end else begin
+          fill_ports_short = 1'b1;
         end
-      end else begin
-        fill_vpn[VaW*p +: VaW] = hb_vpn_q[idx];
-        fill_ppn[PaW*p +: PaW] = hb_ppn_q[idx];
-        fill_asid[AsidW*p +: AsidW] = hb_asid_q[idx];
-        fill_level[LevelW*p +: LevelW] = hb_level_q[idx];
-        fill_perm[PermW*p +: PermW] = hb_perm_q[idx];
-        for (int unsigned i = 0; i < NumTlbs; i++) begin
-          if (hb_valid_q[idx] && hb_promote_q[idx] && !flush_valid_i && hb_fill_mask_q[idx][i])
-            tlb_fill_op[FillPorts*2*i + 2*p +: 2] = 2'd1;
+        port = port + 1'b1;
+      end
+      if (l < HitLanes && hb_valid_q[idx] && hb_promote_q[idx]) begin
+        if (32'(port) < FillPorts) begin
+          fill_vpn[VaW*32'(port) +: VaW] = hb_vpn_q[idx];
+          fill_ppn[PaW*32'(port) +: PaW] = hb_ppn_q[idx];
+          fill_asid[AsidW*32'(port) +: AsidW] = hb_asid_q[idx];
+          fill_level[LevelW*32'(port) +: LevelW] = hb_level_q[idx];
+          fill_perm[PermW*32'(port) +: PermW] = hb_perm_q[idx];
+          for (int unsigned i = 0; i < NumTlbs; i++) begin
+            if (!flush_valid_i && hb_fill_mask_q[idx][i])
+              tlb_fill_op[FillPorts*2*i + 2*32'(port) +: 2] = 2'd1;
+          end
+        end else begin
+          fill_ports_short = 1'b1;
         end
+        port = port + 1'b1;
       end
     end
   end
@@ -600,7 +612,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     hb_promote_d = hb_promote_q;
     mg_valid_d = mg_valid_q;
     mg_bound_d = mg_bound_q;
-    overflow_d = overflow_q || ctx_full;
+    overflow_d = overflow_q || ctx_full || fill_ports_short;
 
     // hits answering now leave their bucket
     for (int unsigned l = 0; l < HitLanes; l++) begin

@@ -154,5 +154,121 @@ printf '{"name": "bad", "traces": "small.mmt", "out": "small.mmt/sub"}' > bad_ou
 expect_error 1 "cannot create small.mmt/sub/points" bad_out.json
 "$MMULAB" sweep --help | grep -q "usage: mmulab sweep" || fail "--help prints the usage"
 
+# the Slurm backend's options need no cluster to be refused (slurm.sh runs
+# the backend itself): one line, exit 2
+expect_error 2 "--backend takes local or slurm" --backend pbs tiny.json
+expect_error 2 "--no-wait is for --backend slurm" --no-wait tiny.json
+expect_error 2 "--slurm-partition is for --backend slurm" --slurm-partition debug tiny.json
+expect_error 2 "--jobs is for --backend local" --backend slurm --jobs 2 tiny.json
+expect_error 2 "--slurm-max-parallel needs a number from 1" --backend slurm --slurm-max-parallel 0 tiny.json
+expect_error 2 '--slurm-time needs a value of letters, digits and . _ - , : (got "1:00 x")' \
+    --backend slurm --slurm-time "1:00 x" tiny.json
+
+# an array task run by hand, as array.sbatch runs it on a node: the point on
+# line $SLURM_ARRAY_TASK_ID+1 of the list, written like a local run's
+cp "results/tiny/points/$point.json" point.json
+rm "results/tiny/points/$point.json"
+printf 'not-a-point\n%s\n' "$point" > list.txt
+SLURM_ARRAY_TASK_ID=1 "$MMULAB" sweep --slurm-task list.txt tiny.json 2> err.txt || fail "array task: $(cat err.txt)"
+cmp -s point.json "results/tiny/points/$point.json" || fail "the array task writes the point's report"
+[ "$(count results/tiny/points '*')" -eq 4 ] || fail "the array task leaves no temporary file"
+SLURM_ARRAY_TASK_ID=1 "$MMULAB" sweep --slurm-task list.txt tiny.json 2> err.txt || fail "array task on a done point"
+[ ! -s err.txt ] || fail "a done point is not run again: $(cat err.txt)"
+for bad_task in "0:point not-a-point: not in the SPEC any more" "2:array task 2: list.txt has 2 points" \
+                "x:SLURM_ARRAY_TASK_ID is not a number"; do
+    SLURM_ARRAY_TASK_ID=${bad_task%%:*} "$MMULAB" sweep --slurm-task list.txt tiny.json 2> err.txt
+    [ $? -eq 2 ] || fail "task ${bad_task%%:*} exits 2"
+    grep -q "${bad_task#*:}" err.txt || fail "task ${bad_task%%:*}: $(cat err.txt)"
+done
+(unset SLURM_ARRAY_TASK_ID; "$MMULAB" sweep --slurm-task list.txt tiny.json 2> err.txt)
+grep -q "SLURM_ARRAY_TASK_ID is not set" err.txt || fail "task outside Slurm: $(cat err.txt)"
+"$MMULAB" sweep --dry-run bad_preset.json | grep -o '^nope_small-[0-9a-f]*' > bad_list.txt
+SLURM_ARRAY_TASK_ID=0 "$MMULAB" sweep --slurm-task bad_list.txt bad_preset.json 2> err.txt
+[ $? -eq 2 ] || fail "a task whose point is misconfigured exits 2"
+grep -q '^mmulab sweep: point nope_small-[0-9a-f]*: unknown preset "nope"' err.txt ||
+    fail "the task says why, as the local backend does: $(cat err.txt)"
+
+# following a recorded job with a stand-in squeue: an error keeps the
+# record; a job gone from the queue is collected and its lost points named
+mkdir -p results/tiny/slurm/logs fake
+printf '42;cluster\n' > results/tiny/slurm/job
+printf 'not-a-point\n%s\ntimed-out\nvanished\n' "$point" > results/tiny/slurm/points.txt
+printf 'mmulab sweep: point not-a-point: it went wrong\n' > results/tiny/slurm/logs/42_0.out
+printf 'slurmstepd: error: *** JOB 44 CANCELLED DUE TO TIME LIMIT ***\n\n' > results/tiny/slurm/logs/42_2.out
+PATH=/nonexistent "$MMULAB" sweep tiny.json 2> err.txt
+[ $? -eq 1 ] || fail "no squeue exits 1"
+grep -q '^mmulab sweep: cannot run squeue: No such file or directory$' err.txt || fail "no squeue: $(cat err.txt)"
+grep -q 'Slurm job 42 stays recorded in results/tiny/slurm/job' err.txt || fail "record kept: $(cat err.txt)"
+printf '#!/bin/sh\necho "slurm_load_jobs error: Invalid job id specified" >&2\nexit 1\n' > fake/squeue
+chmod +x fake/squeue
+PATH="$WORK/fake:$PATH" "$MMULAB" sweep tiny.json 2> err.txt
+[ $? -eq 1 ] || fail "a job that lost a point exits 1"
+[ "$(cat err.txt)" = "mmulab sweep: point not-a-point: it went wrong
+mmulab sweep: point timed-out: Slurm task 42_2 left no report: slurmstepd: error: *** JOB 44 CANCELLED DUE TO TIME LIMIT ***
+mmulab sweep: point vanished: Slurm task 42_3 left no report and no log (results/tiny/slurm/logs/42_3.out)" ] ||
+    fail "each lost point named with its log's last line: $(cat err.txt)"
+[ ! -e results/tiny/slurm/job ] || fail "a job gone from the queue is forgotten"
+"$MMULAB" sweep tiny.json 2> err.txt || fail "sweep after the job: $(cat err.txt)"
+grep -q "4 points (0 run now)" err.txt || fail "nothing left to run: $(cat err.txt)"
+cmp -s first.csv "$csv" || fail "results.csv unchanged by the array task"
+
+# the whole Slurm flow with stand-ins for sbatch and squeue, the array
+# tasks run by hand as Slurm would run array.sbatch
+sed 's/"name": "tiny",/"name": "tiny", "out": "out\/fake",/' tiny.json > fake.json
+printf '#!/bin/sh\necho "$@" > "$0.args"\necho "77;fakecluster"\n' > fake/sbatch
+printf '#!/bin/sh\nprintf "RUNNING\\nPENDING\\n"\n' > fake/squeue
+chmod +x fake/sbatch fake/squeue
+PATH="$WORK/fake:$PATH" "$MMULAB" sweep --backend slurm --no-wait --slurm-max-parallel 3 \
+    --slurm-partition short --slurm-time 10 fake.json 2> err.txt || fail "fake submission: $(cat err.txt)"
+grep -q '^mmulab sweep: Slurm job 77: 4 points as array tasks 0-3 of out/fake/slurm/array.sbatch$' err.txt ||
+    fail "fake submission: $(cat err.txt)"
+[ "$(cat fake/sbatch.args)" = "--parsable out/fake/slurm/array.sbatch" ] || fail "sbatch args: $(cat fake/sbatch.args)"
+for line in '--array=0-3%3' '--partition=short' '--time=10' "--chdir=\"$WORK\"" \
+            "--output=\"$WORK/out/fake/slurm/logs/%A_%a.out\""; do
+    grep -qxF "#SBATCH $line" out/fake/slurm/array.sbatch || fail "array.sbatch has #SBATCH $line"
+done
+[ "$(cat out/fake/slurm/job)" = 77 ] || fail "job 77 recorded"
+PATH="$WORK/fake:$PATH" "$MMULAB" sweep --backend slurm --no-wait fake.json 2> err.txt || fail "second --no-wait"
+grep -q '^mmulab sweep: Slurm job 77 is not finished: 0 of its 4 points done (1 running, 1 queued); `mmulab sweep fake.json` again collects$' err.txt ||
+    fail "job in flight: $(cat err.txt)"
+for task in 0 1 2 3; do
+    SLURM_ARRAY_TASK_ID=$task sh out/fake/slurm/array.sbatch || fail "array task $task"
+done
+printf '#!/bin/sh\n' > fake/squeue
+PATH="$WORK/fake:$PATH" "$MMULAB" sweep fake.json 2> err.txt || fail "collecting: $(cat err.txt)"
+grep -q "4 points (0 run now) -> out/fake/results.csv" err.txt || fail "collected: $(cat err.txt)"
+cmp -s first.csv out/fake/results.csv || fail "results.csv of the array tasks equals the local one"
+[ ! -e out/fake/slurm/job ] || fail "collected job forgotten"
+
+# more lost points than are named; bad records; sbatch without a job id
+seq 1 12 | sed 's/^/lost-/' > out/fake/slurm/points.txt
+echo 5 > out/fake/slurm/job
+PATH="$WORK/fake:$PATH" "$MMULAB" sweep fake.json 2> err.txt
+[ "$(grep -c 'left no report and no log' err.txt)" -eq 10 ] || fail "10 lost points named: $(cat err.txt)"
+grep -q '^mmulab sweep: 2 more points of Slurm job 5 left no report (logs in out/fake/slurm/logs)$' err.txt ||
+    fail "the rest counted: $(cat err.txt)"
+echo junk > out/fake/slurm/job
+"$MMULAB" sweep fake.json 2> err.txt
+grep -q '^mmulab sweep: out/fake/slurm/job holds no job id; delete it' err.txt || fail "junk record: $(cat err.txt)"
+echo 6 > out/fake/slurm/job
+rm out/fake/slurm/points.txt
+"$MMULAB" sweep fake.json 2> err.txt
+grep -q '^mmulab sweep: cannot read out/fake/slurm/points.txt: No such file' err.txt || fail "no list: $(cat err.txt)"
+rm out/fake/slurm/job out/fake/points/*.json
+printf '#!/bin/sh\necho "Submitted batch job 12"\n' > fake/sbatch
+PATH="$WORK/fake:$PATH" "$MMULAB" sweep --backend slurm fake.json 2> err.txt
+[ $? -eq 1 ] || fail "sbatch without a job id exits 1"
+grep -q '^mmulab sweep: sbatch printed no job id: "Submitted batch job 12"$' err.txt || fail "no id: $(cat err.txt)"
+printf '#!/bin/sh\nexit 3\n' > fake/sbatch
+PATH="$WORK/fake:$PATH" "$MMULAB" sweep --backend slurm fake.json 2> err.txt
+grep -q '^mmulab sweep: sbatch: failed without a message$' err.txt || fail "silent sbatch: $(cat err.txt)"
+mkdir -p 'q"dir' && cp small.mmt tiny.json 'q"dir/'
+(cd 'q"dir' && PATH="$WORK/fake:$PATH" "$MMULAB" sweep --backend slurm tiny.json 2> ../err.txt)
+[ $? -eq 2 ] || fail "a directory an #SBATCH line cannot carry exits 2"
+grep -q "^mmulab sweep: chdir cannot go on an #SBATCH line" err.txt || fail "quote in the path: $(cat err.txt)"
+SLURM_ARRAY_TASK_ID=0 "$MMULAB" sweep --slurm-task no-list.txt tiny.json 2> err.txt
+[ $? -eq 1 ] || fail "a task without its list exits 1"
+grep -q '^mmulab sweep: cannot read no-list.txt' err.txt || fail "task without list: $(cat err.txt)"
+
 [ $failures -eq 0 ] && echo "sweep_grid: all checks passed"
 exit $((failures != 0))

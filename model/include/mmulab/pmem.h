@@ -54,6 +54,12 @@ int pmem_alloc_frame(pmem *mem, uint64_t *pa_out, mm_error *err);
 int pmem_alloc_frames(pmem *mem, unsigned order, uint64_t *pa_out, mm_error *err);
 /* Returns a frame to the allocator and drops its contents. */
 void pmem_free_frame(pmem *mem, uint64_t pa);
+/* Takes the frame holding pa out of the allocator's hands without handing
+ * it to anyone, for memory whose layout is given (an imported address
+ * space, sim_load_image): the allocator passes over it until
+ * pmem_free_frame. A frame outside the allocatable range needs nothing
+ * (MM_OK); MM_ERR_EXISTS when the frame is allocated already. */
+int pmem_reserve_frame(pmem *mem, uint64_t pa, mm_error *err);
 
 uint64_t pmem_frames_allocated(const pmem *mem);
 uint64_t pmem_frames_materialised(const pmem *mem);

@@ -20,7 +20,9 @@
 #define MMULAB_SIM_H
 
 #include "mmulab/config.h"
+#include "mmulab/image.h"
 #include "mmulab/mmu.h"
+#include "mmulab/os.h"
 #include "mmulab/trace.h"
 
 #ifdef __cplusplus
@@ -54,6 +56,48 @@ const sim_stats *sim_get_stats(const sim *s);
 mmu *sim_mmu(sim *s);
 /* Optional observer of every response (cosimulation, tests). */
 void sim_set_response_fn(sim *s, mmu_response_fn fn, void *opaque);
+
+/* ---- starting from a real process's memory (docs/os-model.md, "Importing
+ * a real process") ---- */
+#define SIM_IMAGE_FIRST_PROCESS UINT32_MAX
+
+typedef struct {
+    bool loaded;              /* sim_load_image succeeded */
+    bool applied;             /* the process exists and its page table holds the image */
+    uint32_t source_pid;      /* the pid the image was imported from */
+    uint32_t pid;             /* the trace pid it is for, or SIM_IMAGE_FIRST_PROCESS */
+    uint64_t mappings[3];     /* mappings built, by level: 4 KiB, 2 MiB, 1 GiB */
+    uint64_t pages;           /* 4 KiB pages they cover */
+    uint64_t skipped;         /* mappings without any access right (PROT_NONE): not built */
+    uint64_t frames_reserved; /* frames taken out of the allocator */
+} sim_image_stats;
+
+/* Starts trace process pid (SIM_IMAGE_FIRST_PROCESS: the first process the
+ * trace names) from an address-space image: when that process is created,
+ * its page table maps every image page to the image's frame with the
+ * image's page size, and the image's regions give the permissions of the
+ * pages it first-touches. The image's frames are reserved at once, so page
+ * tables and first-touch pages never land on them. Call it before the first
+ * sim_feed; img may be freed on return. MM_ERR_INVALID names the mapping that
+ * the machine cannot hold (page size, alignment, overlap, outside the
+ * format's user half, frame beyond the physical address width);
+ * MM_ERR_CONFIG with os.enabled (the OS layer owns every frame it maps). */
+int sim_load_image(sim *s, const sim_image *img, uint32_t pid, mm_error *err);
+const sim_image_stats *sim_get_image_stats(const sim *s);
+
+/* The OS layer under the machine (os.enabled), else NULL. */
+const os *sim_os(const sim *s);
+
+typedef struct {
+    uint32_t pid;       /* the trace's pid */
+    uint16_t asid;
+    uint64_t resident;  /* 4 KiB frames mapped: os_resident with the OS layer, else the
+                           pages mapped at first touch or from an image */
+} sim_process_info;
+
+/* Fills up to max entries of out with the processes, ascending pid, and
+ * returns how many there are. */
+size_t sim_list_processes(const sim *s, sim_process_info *out, size_t max);
 
 /* The report: mmu_report_json plus a "run" section (records, instructions,
  * MPKI per TLB and access type, page crossings, pages mapped); the caller

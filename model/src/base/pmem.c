@@ -4,9 +4,9 @@
  * slabs (2 MiB, huge pages where the host offers them), so the page-table
  * pages a walk reads are dense in host memory, and a direct-mapped cache of
  * frame -> contents in front of the map makes most lookups one compare.
- * The allocator tracks which frames are handed out in a frame_set, and
- * keeps freed frames in a min-heap so the sequential policy always returns
- * the lowest free frame.
+ * The allocator tracks which frames are handed out (or reserved) in a
+ * frame_set, and keeps freed frames in a min-heap so the sequential policy
+ * always returns the lowest free frame.
  */
 #define _DEFAULT_SOURCE /* madvise */
 #include "mmulab/pmem.h"
@@ -317,15 +317,23 @@ int pmem_alloc_frames(pmem *mem, unsigned order, uint64_t *pa_out, mm_error *err
                        (unsigned long long)mem->allocated.count, (unsigned long long)total);
     uint64_t frame = UINT64_MAX;
     if (mem->cfg.policy == PMEM_ALLOC_SEQUENTIAL) {
-        if (order == 0 && mem->free_count) {
-            frame = heap_pop(mem);
-        } else {
+        /* the heap may hold frames reserved after they were freed: dropped here */
+        while (order == 0 && frame == UINT64_MAX && mem->free_count) {
+            uint64_t f = heap_pop(mem);
+            if (frame_set_range_free(&mem->allocated, f, 1))
+                frame = f;
+        }
+        if (frame == UINT64_MAX) {
             uint64_t f = (mem->next_frame + count - 1) & ~(count - 1);
+            /* runs holding a reserved frame (pmem_reserve_frame) are passed over */
+            while (f + count <= mem->end_frame && !frame_set_range_free(&mem->allocated, f, count))
+                f += count;
             if (f + count <= mem->end_frame) {
                 frame = f;
-                /* frames skipped for alignment go to the free heap */
+                /* free frames skipped for alignment go to the free heap */
                 for (uint64_t s = mem->next_frame; s < f; s++)
-                    heap_push(mem, s);
+                    if (frame_set_range_free(&mem->allocated, s, 1))
+                        heap_push(mem, s);
                 mem->next_frame = f + count;
             } else {
                 /* scan the freed frames for an aligned free run */
@@ -340,7 +348,8 @@ int pmem_alloc_frames(pmem *mem, unsigned order, uint64_t *pa_out, mm_error *err
                 frame = f;
                 if (f + count > mem->next_frame) {
                     for (uint64_t s = mem->next_frame; s < f; s++)
-                        heap_push(mem, s);
+                        if (frame_set_range_free(&mem->allocated, s, 1))
+                            heap_push(mem, s);
                     mem->next_frame = f + count;
                 }
                 /* rebuild the heap without the frames just taken */
@@ -396,6 +405,19 @@ void pmem_free_frame(pmem *mem, uint64_t pa)
     drop_contents(mem, frame);
     if (mem->cfg.policy == PMEM_ALLOC_SEQUENTIAL)
         heap_push(mem, frame);
+}
+
+int pmem_reserve_frame(pmem *mem, uint64_t pa, mm_error *err)
+{
+    uint64_t frame = pa >> 12;
+    if (frame < mem->first_frame || frame >= mem->end_frame)
+        return MM_OK; /* never handed out anyway */
+    if (!frame_set_range_free(&mem->allocated, frame, 1))
+        return mm_fail(err, MM_ERR_EXISTS, "pmem: frame at 0x%llx is allocated already",
+                       (unsigned long long)(frame << 12));
+    if (!frame_set_add(&mem->allocated, frame))
+        return mm_fail(err, MM_ERR_NOMEM, "pmem: out of host memory");
+    return MM_OK;
 }
 
 uint64_t pmem_frames_allocated(const pmem *mem)

@@ -16,7 +16,7 @@
 #define RTL_MAX_TLBS 4
 #define RTL_MAX_ENTRIES 4096u
 #define RTL_MAX_LATENCY 255u
-#define RTL_CONTEXTS 32u
+#define RTL_CONTEXTS 16u
 
 uint32_t cfg_pwc_probe_cycles(const mmu_config *cfg)
 {
@@ -189,6 +189,29 @@ char *cfg_rtl_package(const mmu_config *cfg, mm_error *err)
             sizes[k * TLB_MAX_ARRAYS + a] = t->tlb.arrays[a].level_mask;
         }
     }
+    /* Hits answering in one cycle were accepted in different cycles, so they
+     * come from different (path, hit TLB) latencies: one lane per TLB of each
+     * distinct path; promotions, one per TLB below the first of a path. */
+    unsigned hit_lanes = 0, promo_lanes = 0;
+    uint32_t paths_seen[MM_ACCESS_COUNT];
+    unsigned n_paths = 0;
+    for (unsigned a = 0; a < MM_ACCESS_COUNT; a++) {
+        uint32_t path = 0;
+        unsigned len = 0;
+        for (unsigned k = 0; k < n; k++)
+            if (serves[k] & (1u << a)) {
+                path |= 1u << k;
+                len++;
+            }
+        bool seen = false;
+        for (unsigned p = 0; p < n_paths; p++)
+            seen = seen || paths_seen[p] == path;
+        if (seen || !len)
+            continue;
+        paths_seen[n_paths++] = path;
+        hit_lanes += len;
+        promo_lanes += len - 1;
+    }
     for (unsigned a = 0; a < MM_ACCESS_COUNT; a++) {
         unsigned sum = 0;
         for (unsigned k = 0; k < n; k++)
@@ -241,10 +264,11 @@ char *cfg_rtl_package(const mmu_config *cfg, mm_error *err)
             "  localparam int unsigned CfgMergeSlots = %u;\n"
             "  localparam int unsigned CfgHitBuckets = %u;\n"
             "  localparam int unsigned CfgHitLanes = %u;\n"
+            "  localparam int unsigned CfgPromoLanes = %u;\n"
             "  localparam int unsigned CfgNumCtx = %u;\n"
             "endpackage\n",
         cfg->walker.queue, cfg->walker.merge_slots ? cfg->walker.merge_slots : 1, next_pow2(longest_path + 1 > 32 ? longest_path + 1 : 32),
-        n * MM_ACCESS_COUNT, RTL_CONTEXTS);
+        hit_lanes, promo_lanes, RTL_CONTEXTS);
     if (t.failed) {
         free(t.buf);
         mm_fail(err, MM_ERR_NOMEM, "rtl-params: out of host memory");

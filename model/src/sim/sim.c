@@ -2,7 +2,8 @@
  * sim.c — a machine driven by trace records (sim.h): address spaces per
  * process with pages mapped at first touch, issue cycles from instruction
  * counts, page-crossing accesses split in two, and the trace's events
- * applied to the address spaces and the MMU.
+ * applied to the address spaces and the MMU. A process may start from an
+ * address-space image (sim_image.c).
  */
 #include "mmulab/sim.h"
 
@@ -13,6 +14,7 @@
 
 #include "base/u64map.h"
 #include "mmu/strbuf.h"
+#include "sim/sim_image.h"
 
 #define SIM_MAX_ASID 4095u
 #define SIM_SEEN_SLOTS 4096u
@@ -28,7 +30,7 @@ typedef struct {
     uint16_t asid;
     uint32_t os_pid;     /* the OS layer's process, when it runs */
     pt *table;           /* first-touch mode only: the OS owns its tables */
-    u64map pages;        /* vpn -> (pa | 1): pages mapped so far */
+    u64map pages;        /* vpn -> frame | SIM_PAGE_* (sim_image.h): pages mapped so far */
     region *regions;
     size_t n_regions, cap_regions;
 } process;
@@ -54,6 +56,7 @@ struct sim {
      * the page their stream touched last */
     const void *last_proc[MM_ACCESS_COUNT];
     uint64_t last_vpn[MM_ACCESS_COUNT];
+    sim_image_state image; /* sim_load_image */
 };
 
 /* The MMU's fault hook: the OS resolves the fault (allocating, swapping in
@@ -150,6 +153,7 @@ void sim_destroy(sim *s)
         if (s->procs.vals && s->procs.vals[i])
             free_process(s->procs.vals[i]);
     u64map_free(&s->procs);
+    sim_image_release(&s->image);
     os_destroy(s->os);
     mmu_destroy(s->mmu);
     pmem_destroy(s->mem);
@@ -175,6 +179,8 @@ static process *find_process(sim *s, uint32_t pid)
 {
     return u64map_get(&s->procs, (uint64_t)pid + 1);
 }
+
+static int take_image(sim *s, process *p, mm_error *err);
 
 static process *get_process(sim *s, uint32_t pid, mm_error *err)
 {
@@ -218,6 +224,10 @@ static process *get_process(sim *s, uint32_t pid, mm_error *err)
         return NULL;
     }
     s->stats.processes++;
+    if (s->image.pending &&
+        (s->image.stats.pid == SIM_IMAGE_FIRST_PROCESS || s->image.stats.pid == pid) &&
+        take_image(s, p, err))
+        return NULL;
     return p;
 }
 
@@ -263,7 +273,7 @@ static int ensure_mapped(sim *s, process *p, uint64_t va, mm_access access, mm_e
             rc = pt_map(p->table, vpn << 12, pa, 0, page_attrs(p, va), err);
         if (rc != MM_OK)
             return rc;
-        if (!u64map_put(&p->pages, vpn, (void *)(uintptr_t)(pa | 1)))
+        if (!u64map_put(&p->pages, vpn, (void *)(uintptr_t)(pa | SIM_PAGE_MAPPED)))
             return mm_fail(err, MM_ERR_NOMEM, "sim: out of host memory");
         s->stats.pages_mapped++;
     }
@@ -332,11 +342,38 @@ static int flush_at(sim *s, mmu_flush *f, mm_error *err)
 
 static void drop_page(sim *s, process *p, uint64_t vpn)
 {
-    void *v = u64map_remove(&p->pages, vpn);
+    uint64_t v = (uint64_t)(uintptr_t)u64map_remove(&p->pages, vpn);
+    unsigned level = sim_page_level(v);
+    if (level) {
+        /* a whole image huge page: split_edges split the ones a range cuts */
+        uint64_t n = 1ull << (9u * level), first = vpn & ~(n - 1);
+        pt_unmap(p->table, first << 12, level, NULL);
+        for (uint64_t k = 0; k < n; k++)
+            u64map_remove(&p->pages, first + k);
+        return;
+    }
     if (!v)
         return;
     pt_unmap(p->table, vpn << 12, 0, NULL);
-    pmem_free_frame(s->mem, (uint64_t)(uintptr_t)v & ~1ull);
+    if (!(v & SIM_PAGE_IMAGE)) /* an image frame stays reserved */
+        pmem_free_frame(s->mem, v & SIM_PAGE_FRAME_MASK);
+}
+
+/* An image huge page that the pages [first, last] only partly cover is
+ * split into 4 KiB pages first, as Linux splits a huge page on a partial
+ * munmap or mprotect. */
+static int split_edges(process *p, uint64_t first, uint64_t last, mm_error *err)
+{
+    const uint64_t edges[2] = {first, last + 1};
+    for (unsigned i = 0; i < 2; i++) {
+        uint64_t v = (uint64_t)(uintptr_t)u64map_get(&p->pages, edges[i]);
+        uint64_t n = 1ull << (9u * sim_page_level(v));
+        /* the huge page holding this edge continues on the other side of it */
+        if (n > 1 && (edges[i] & (n - 1)) &&
+            sim_image_split(p->table, &p->pages, edges[i] << 12, page_attrs(p, edges[i] << 12), err))
+            return err ? err->code : MM_ERR_NOMEM;
+    }
+    return MM_OK;
 }
 
 /* Drops the mapped pages of [start, end) from p (page table, frames) and
@@ -348,6 +385,8 @@ static int unmap_range(sim *s, process *p, uint64_t start, uint64_t end, mm_erro
     size_t before = p->pages.count;
     if (before == 0 || end <= start)
         return MM_OK;
+    if (split_edges(p, first, last, err))
+        return err ? err->code : MM_ERR_NOMEM;
     if (last - first >= before) {
         uint64_t *victims = malloc(before * sizeof *victims);
         if (!victims)
@@ -387,6 +426,66 @@ static int add_region(process *p, uint64_t start, uint64_t end, uint32_t prot, m
     return MM_OK;
 }
 
+/* The pending image becomes p's: its mappings in p's page table, its
+ * regions p's regions. */
+static int take_image(sim *s, process *p, mm_error *err)
+{
+    int rc = sim_image_apply(&s->image, p->table, &p->pages, err);
+    for (size_t i = 0; rc == MM_OK && i < s->image.n_regions; i++) {
+        const sim_image_region *r = &s->image.regions[i];
+        uint32_t prot = ((r->prot & MM_PERM_R) ? TRACE_PROT_READ : 0u) |
+                        ((r->prot & MM_PERM_W) ? TRACE_PROT_WRITE : 0u) |
+                        ((r->prot & MM_PERM_X) ? TRACE_PROT_EXEC : 0u);
+        rc = add_region(p, r->start, r->end, prot, err);
+    }
+    s->image.stats.pid = p->pid;
+    sim_image_release(&s->image);
+    return rc;
+}
+
+int sim_load_image(sim *s, const sim_image *img, uint32_t pid, mm_error *err)
+{
+    if (s->os)
+        return mm_fail(err, MM_ERR_CONFIG, "an address-space image needs os.enabled=false: the OS "
+                                           "layer owns every frame it maps");
+    if (s->image.stats.loaded || s->stats.records || s->stats.processes)
+        return mm_fail(err, MM_ERR_INVALID, "sim_load_image: one image, before the first record");
+    return sim_image_prepare(&s->image, img, pid, &s->cfg, s->mem, err);
+}
+
+const sim_image_stats *sim_get_image_stats(const sim *s)
+{
+    return &s->image.stats;
+}
+
+const os *sim_os(const sim *s)
+{
+    return s->os;
+}
+
+static int by_pid(const void *a, const void *b)
+{
+    uint32_t x = ((const sim_process_info *)a)->pid, y = ((const sim_process_info *)b)->pid;
+    return (x > y) - (x < y);
+}
+
+size_t sim_list_processes(const sim *s, sim_process_info *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->procs.cap; i++) {
+        const process *p = s->procs.vals ? s->procs.vals[i] : NULL;
+        if (!p)
+            continue;
+        if (n < max)
+            out[n] = (sim_process_info){p->pid, p->asid,
+                                        s->os ? os_resident(s->os, p->os_pid) : p->pages.count};
+        n++;
+    }
+    if (n && max)
+        qsort(out, n < max ? n : max, sizeof *out, by_pid);
+    return n;
+}
+
 /* Removes [start, end) from p's regions, splitting those that straddle it. */
 static int cut_regions(process *p, uint64_t start, uint64_t end, mm_error *err)
 {
@@ -404,7 +503,9 @@ static int cut_regions(process *p, uint64_t start, uint64_t end, mm_error *err)
 
 static int reprotect(sim *s, process *p, uint64_t start, uint64_t end, uint32_t prot, mm_error *err)
 {
-    int rc = cut_regions(p, start, end, err);
+    int rc = end > start ? split_edges(p, start >> 12, (end - 1) >> 12, err) : MM_OK;
+    if (rc == MM_OK)
+        rc = cut_regions(p, start, end, err);
     if (rc == MM_OK)
         rc = add_region(p, start, end, prot, err);
     if (rc != MM_OK)
@@ -676,6 +777,21 @@ char *sim_report_json(const sim *s, const char *label)
     }
     sb_printf(&sb, "},\n    \"walks_per_kilo_instruction\": %.6f",
               per_kilo(ms->walks, st->instructions));
+    const sim_image_stats *im = &s->image.stats;
+    if (im->loaded) {
+        sb_printf(&sb, ",\n    \"image\": {\"source_pid\": %u, \"pid\": ", im->source_pid);
+        if (im->pid == SIM_IMAGE_FIRST_PROCESS)
+            sb_printf(&sb, "null");
+        else
+            sb_printf(&sb, "%u", im->pid);
+        sb_printf(&sb,
+                  ", \"applied\": %s, \"mappings\": {\"4K\": %llu, \"2M\": %llu, \"1G\": %llu}, "
+                  "\"pages\": %llu, \"skipped\": %llu, \"frames_reserved\": %llu}",
+                  im->applied ? "true" : "false", (unsigned long long)im->mappings[0],
+                  (unsigned long long)im->mappings[1], (unsigned long long)im->mappings[2],
+                  (unsigned long long)im->pages, (unsigned long long)im->skipped,
+                  (unsigned long long)im->frames_reserved);
+    }
     if (s->os) {
         char *os_json = os_stats_json(s->os);
         sb_printf(&sb, ",\n    \"os\": %s", os_json ? os_json : "null");

@@ -35,6 +35,7 @@ package mmu_cfg_pkg;
   localparam int unsigned CfgWalkQueue = 0;
   localparam int unsigned CfgMergeSlots = 4;
   localparam int unsigned CfgHitBuckets = 32;
-  localparam int unsigned CfgHitLanes = 6;
-  localparam int unsigned CfgNumCtx = 32;
+  localparam int unsigned CfgHitLanes = 2;
+  localparam int unsigned CfgPromoLanes = 0;
+  localparam int unsigned CfgNumCtx = 16;
 endpackage

@@ -35,6 +35,7 @@ package mmu_cfg_pkg;
   localparam int unsigned CfgWalkQueue = 8;
   localparam int unsigned CfgMergeSlots = 8;
   localparam int unsigned CfgHitBuckets = 32;
-  localparam int unsigned CfgHitLanes = 9;
-  localparam int unsigned CfgNumCtx = 32;
+  localparam int unsigned CfgHitLanes = 4;
+  localparam int unsigned CfgPromoLanes = 2;
+  localparam int unsigned CfgNumCtx = 16;
 endpackage
