@@ -3,7 +3,9 @@
 # packages, builds mmulab (Release, build/) and runs the model with the
 # skylake preset on a bundled real trace (an sqlite3 query captured with
 # scripts/capture.sh, traces/data/README.md), printing the report. Extra
-# arguments go to `mmulab run` (e.g. --preset zen2, --json).
+# arguments go to `mmulab run` (e.g. --preset zen2, --json). Then it runs the
+# RTL MMU and the model in lockstep on the first 5 M records of the same
+# trace (MMULAB_COSIM_RECORDS=0: all of it) and prints the agreement line.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/deps.sh
@@ -13,4 +15,9 @@ mmulab_install_deps
 build="${MMULAB_BUILD_DIR:-$root/build}"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" -j2 --target mmulab >/dev/null
-exec "$build/mmulab" run --preset skylake "$@" "$root/traces/data/sqlite3.mmt"
+"$build/mmulab" run --preset skylake "$@" "$root/traces/data/sqlite3.mmt"
+# and the RTL against the model, in lockstep on the same trace (docs/rtl.md):
+# the agreement line counts the translations compared and the mismatches
+echo
+exec "$build/mmulab" cosim --preset rocket-sv39 --set walker.merge_slots=4 \
+  --max-records "${MMULAB_COSIM_RECORDS:-5000000}" "$root/traces/data/sqlite3.mmt"
