@@ -15,6 +15,7 @@
 #include <sstream>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "model_side.h"
 #include "result.h"
@@ -158,11 +159,52 @@ private:
         }
     }
 
-    void note(const std::string &line)
+    // Recent history, kept as records and formatted only for a report.
+    struct Event {
+        enum Kind { kContext, kRequest, kFlush, kPte, kResponse } kind;
+        uint64_t cycle;
+        uint64_t id, addr, value;
+        uint16_t asid;
+        uint8_t a, b, c;
+        mmu_response rsp;
+    };
+
+    Event &note(typename Event::Kind kind)
     {
-        history_.push_back("cycle " + std::to_string(t_) + ": " + line);
-        if (history_.size() > opt_.history)
-            history_.pop_front();
+        if (history_.size() < opt_.history) {
+            history_.emplace_back();
+            Event &e = history_.back();
+            e.kind = kind;
+            e.cycle = t_;
+            return e;
+        }
+        Event &e = history_[history_next_];
+        history_next_ = (history_next_ + 1) % history_.size();
+        e.kind = kind;
+        e.cycle = t_;
+        return e;
+    }
+
+    std::string format(const Event &e) const
+    {
+        std::string line = "cycle " + std::to_string(e.cycle) + ": ";
+        switch (e.kind) {
+        case Event::kContext:
+            return line + "context asid " + std::to_string(e.asid) + " root 0x" + hex(e.addr);
+        case Event::kRequest:
+            return line + "request id " + std::to_string(e.id) + " va 0x" + hex(e.addr) + " asid " +
+                   std::to_string(e.asid) + " " + mm_access_name((mm_access)e.a) + " accepted";
+        case Event::kFlush:
+            return line + "flush kind " + std::to_string(e.a) + " asid " + std::to_string(e.asid) +
+                   " va 0x" + hex(e.addr);
+        case Event::kPte:
+            return line + "PTE " + (e.b ? "write" : "read") + " pa 0x" + hex(e.addr) + " level " +
+                   std::to_string(e.a) + (e.b ? " value 0x" + hex(e.value) : "") + " for request " +
+                   std::to_string(e.id);
+        case Event::kResponse:
+            return line + "response id " + std::to_string(e.rsp.id) + ": " + describe(e.rsp);
+        }
+        return line;
     }
 
     void diverge(const std::string &what)
@@ -174,8 +216,8 @@ private:
         std::ostringstream o;
         o << "first divergence at cycle " << t_ << " after " << result_.compared
           << " translations compared: " << what << "\n  recent history (oldest first):\n";
-        for (const auto &h : history_)
-            o << "    " << h << "\n";
+        for (size_t i = 0; i < history_.size(); i++)
+            o << "    " << format(history_[(history_next_ + i) % history_.size()]) << "\n";
         result_.message = o.str();
     }
 
@@ -196,7 +238,9 @@ private:
         set_port_bits(w, 68, 1, c.mxr);
         set_port_bits(w, 69, 1, c.svnapot);
         set_port_bits(w, 70, 1, c.svpbmt);
-        note("context asid " + std::to_string(c.asid) + " root 0x" + hex(c.root_pa));
+        Event &e = note(Event::kContext);
+        e.asid = c.asid;
+        e.addr = c.root_pa;
     }
 
     static std::string hex(uint64_t v)
@@ -286,17 +330,21 @@ private:
         last_take_ = t_;
         last_progress_ = t_;
         if (op_.kind == MMU_EVENT_REQUEST) {
-            note("request id " + std::to_string(op_.req.id) + " va 0x" + hex(op_.req.va) + " asid " +
-                 std::to_string(op_.req.asid) + " " + mm_access_name((mm_access)op_.req.access) +
-                 " accepted");
+            Event &e = note(Event::kRequest);
+            e.id = op_.req.id;
+            e.addr = op_.req.va;
+            e.asid = op_.req.asid;
+            e.a = op_.req.access;
             issue_cycle_[op_.req.id] = op_.req.cycle;
             outstanding_++;
             if (op_.cycle != t_)
                 diverge("request id " + std::to_string(op_.req.id) + " accepted by the RTL at cycle " +
                         std::to_string(t_) + ", by the model at cycle " + std::to_string(op_.cycle));
         } else {
-            note("flush kind " + std::to_string((int)op_.flush.kind) + " asid " +
-                 std::to_string(op_.flush.asid) + " va 0x" + hex(op_.flush.va));
+            Event &e = note(Event::kFlush);
+            e.a = (uint8_t)op_.flush.kind;
+            e.asid = op_.flush.asid;
+            e.addr = op_.flush.va;
             if (op_.cycle != t_)
                 diverge("flush took effect in the RTL at cycle " + std::to_string(t_) +
                         ", in the model at cycle " + std::to_string(op_.cycle));
@@ -313,12 +361,19 @@ private:
             need_model();
             it = model_.pte.find(id);
         }
-        std::string rtl = std::string(write ? "write" : "read") + " pa 0x" + hex(pa) + " level " +
-                          std::to_string(top_->mem_req_level_o) +
-                          (write ? " value 0x" + hex(top_->mem_req_wdata_o) : "");
-        note("PTE " + rtl + " for request " + std::to_string(id));
+        Event &ev = note(Event::kPte);
+        ev.id = id;
+        ev.addr = pa;
+        ev.value = top_->mem_req_wdata_o;
+        ev.a = (uint8_t)top_->mem_req_level_o;
+        ev.b = write;
+        auto rtl_text = [&]() {
+            return std::string(write ? "write" : "read") + " pa 0x" + hex(pa) + " level " +
+                   std::to_string(top_->mem_req_level_o) +
+                   (write ? " value 0x" + hex(top_->mem_req_wdata_o) : "");
+        };
         if (it == model_.pte.end() || it->second.empty()) {
-            diverge("the RTL's walk for request " + std::to_string(id) + " made a PTE " + rtl +
+            diverge("the RTL's walk for request " + std::to_string(id) + " made a PTE " + rtl_text() +
                     " the model's walk did not make");
             return;
         }
@@ -326,14 +381,14 @@ private:
         it->second.pop_front();
         if (it->second.empty())
             model_.pte.erase(it);
-        std::string model_side = std::string(a.is_write ? "write" : "read") + " pa 0x" + hex(a.pa) +
-                                 " level " + std::to_string(a.level) +
-                                 (a.is_write ? " value 0x" + hex(a.value) : "") + " at cycle " +
-                                 std::to_string(a.cycle);
         if (a.pa != pa || a.is_write != write || a.level != top_->mem_req_level_o ||
             (write && a.value != top_->mem_req_wdata_o) || a.cycle != t_) {
-            diverge("PTE access of request " + std::to_string(id) + ": RTL " + rtl + " at cycle " +
-                    std::to_string(t_) + "; model " + model_side);
+            std::string model_side = std::string(a.is_write ? "write" : "read") + " pa 0x" +
+                                     hex(a.pa) + " level " + std::to_string(a.level) +
+                                     (a.is_write ? " value 0x" + hex(a.value) : "") + " at cycle " +
+                                     std::to_string(a.cycle);
+            diverge("PTE access of request " + std::to_string(id) + ": RTL " + rtl_text() +
+                    " at cycle " + std::to_string(t_) + "; model " + model_side);
             return;
         }
         mem_pending_.push_back(PendingRsp{t_ + a.latency, a.is_write ? 0 : a.value, a.error != 0});
@@ -384,7 +439,7 @@ private:
             need_model();
             it = model_.responses.find(r.id);
         }
-        note("response id " + std::to_string(r.id) + ": " + describe(r));
+        note(Event::kResponse).rsp = r;
         if (it == model_.responses.end()) {
             diverge("the RTL answered request " + std::to_string(r.id) +
                     ", which the model has not answered: RTL " + describe(r));
@@ -444,7 +499,8 @@ private:
     bool pending_ = false, took_any_ = false;
     Op op_{};
     std::deque<PendingRsp> mem_pending_;
-    std::deque<std::string> history_;
+    std::vector<Event> history_;
+    size_t history_next_ = 0;
     std::unordered_map<uint64_t, uint64_t> issue_cycle_;
 };
 
