@@ -329,6 +329,7 @@ int main(int argc, char **argv)
         std::unique_ptr<cosim::Feeder> feeder;
         cosim::RunOptions first;
         first.history = (unsigned)a.history;
+        first.x_seed = a.random_seed;
         cosim::RunResult r = run_once(first, &stats, feeder);
         double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (r.status == cosim::RunResult::kInputError) {
@@ -346,6 +347,7 @@ int main(int argc, char **argv)
                 cosim::RunOptions opt;
                 opt.wave_path = a.wave;
                 opt.history = (unsigned)a.history;
+                opt.x_seed = a.random_seed;
                 opt.wave_from = r.divergence_cycle > a.wave_window ? r.divergence_cycle - a.wave_window : 0;
                 std::unique_ptr<cosim::Feeder> again;
                 run_once(opt, &stats, again);

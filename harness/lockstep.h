@@ -69,6 +69,10 @@ public:
           lanes_(hit_lanes + 1 + merge_slots), opt_(opt)
     {
         context_ = std::make_unique<VerilatedContext>();
+        // every register the reset forgets starts random (--x-initial unique):
+        // a missing reset shows up as a divergence, not as a friendly zero
+        context_->randReset(2);
+        context_->randSeed((int)(opt.x_seed & 0x7fffffff));
         if (!opt.wave_path.empty())
             context_->traceEverOn(true);
         top_ = std::make_unique<V>(context_.get());
@@ -110,12 +114,22 @@ private:
         bool error;
     };
 
+    // An asynchronous active-low reset needs a falling edge; two clock edges
+    // inside it, then release with the clock low. Cycle 0 follows.
     void reset()
     {
         top_->clk_i = 0;
-        top_->rst_ni = 0;
+        top_->rst_ni = 1;
         drive_config();
         top_->eval();
+        top_->rst_ni = 0;
+        top_->eval();
+        for (int i = 0; i < 2; i++) {
+            top_->clk_i = 1;
+            top_->eval();
+            top_->clk_i = 0;
+            top_->eval();
+        }
         top_->rst_ni = 1;
         top_->eval();
     }

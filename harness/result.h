@@ -11,6 +11,7 @@ struct RunOptions {
     std::string wave_path;   // FST waveform; empty: none
     uint64_t wave_from = 0;  // first cycle dumped
     unsigned history = 24;   // events of recent history in a divergence report
+    uint64_t x_seed = 1;     // seed of the values registers hold before reset
 };
 
 struct RunResult {
