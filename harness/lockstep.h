@@ -318,8 +318,15 @@ private:
         if (fst_ && t_ >= opt_.wave_from)
             fst_->dump(2 * t_);
 
-        if (top_->overflow_o)
-            diverge("the RTL ran out of a bounded resource (hit lanes, merge slots or contexts)");
+        if (top_->overflow_o) {
+            static const char *const what[] = {"a free hit lane", "a context slot for the ASID",
+                                               "a TLB fill port"};
+            std::string lacking;
+            for (unsigned b = 0; b < 3; b++)
+                if ((top_->overflow_o >> b) & 1u)
+                    lacking += (lacking.empty() ? "" : ", ") + std::string(what[b]);
+            diverge("the RTL ran out of a bounded resource: " + lacking);
+        }
         if (top_->mem_req_valid_o)
             serve_pte();
         check_responses();

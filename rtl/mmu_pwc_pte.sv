@@ -37,15 +37,18 @@ module mmu_pwc_pte import mmu_pkg::*; #(
   input  logic [Fills*PteW-1:0]     fill_pte_i
 );
 
-  localparam int unsigned Sets = Entries / Ways;
-  localparam int unsigned SetW = Sets > 1 ? $clog2(Sets) : 1;
-  localparam int unsigned WayW = Ways > 1 ? $clog2(Ways) : 1;
+  localparam int unsigned Sets   = Entries / Ways;
+  localparam int unsigned SetW   = Sets > 1 ? $clog2(Sets) : 1;
+  localparam int unsigned WayW   = Ways > 1 ? $clog2(Ways) : 1;
   localparam int unsigned EntryW = Entries > 1 ? $clog2(Entries) : 1;
 
   logic [Entries-1:0] valid_q, valid_d;
   logic [Entries-1:0] stale_q, stale_d;
-  logic [Entries*PaW-1:0] tag_q, tag_d;
-  logic [Entries*PteW-1:0] pte_q, pte_d;
+  // the payload, entry set * Ways + way: a RAM written through the fill
+  // ports (as mmu_tlb_array does) rather than registers with a whole-array
+  // next state, whose copy every cycle cost Verilator more than half its time
+  logic [PaW-1:0]     tag_mem [Entries];
+  logic [PteW-1:0]    pte_mem [Entries];
 
   // set (pa >> 3) % Sets (no index bits with one set)
   function automatic logic [SetW-1:0] set_of(logic [SetW-1:0] pa_low);
@@ -77,10 +80,10 @@ module mmu_pwc_pte import mmu_pkg::*; #(
       probe_set[p*SetW +: SetW] = set;
       for (int w = Ways - 1; w >= 0; w--) begin
         e = entry_at(set, w);
-        if (probe_valid_i[p] && (valid_q[e] || stale_q[e]) && tag_q[e*PaW +: PaW] == pa) begin
+        if (probe_valid_i[p] && (valid_q[e] || stale_q[e]) && tag_mem[e] == pa) begin
           probe_hit_o[p] = 1'b1;
           probe_way[p*WayW +: WayW] = WayW'(w);
-          probe_data_o[p*PteW +: PteW] = pte_q[e*PteW +: PteW];
+          probe_data_o[p*PteW +: PteW] = pte_mem[e];
         end
       end
     end
@@ -125,7 +128,7 @@ module mmu_pwc_pte import mmu_pkg::*; #(
         for (int unsigned w = 0; w < Ways; w++) begin
           e = entry_at(set, w);
           fill_valid_ways[k*Ways + w] = valid_kept[e];
-          fill_match_ways[k*Ways + w] = valid_kept[e] && tag_q[e*PaW +: PaW] == pa;
+          fill_match_ways[k*Ways + w] = valid_kept[e] && tag_mem[e] == pa;
         end
         for (int unsigned j = 0; j < k; j++) begin
           fill_rewrites[k*Fills + j] = fill_valid_i[j] && fill_pa_i[j*PaW +: PaW] == pa;
@@ -155,20 +158,19 @@ module mmu_pwc_pte import mmu_pkg::*; #(
     .fill_way_o        (fill_way)
   );
 
+  // the entry each fill writes
+  logic [Fills*EntryW-1:0] fill_entry;
+
   always_comb begin
-    logic [EntryW-1:0] e;
-    e = '0;
     valid_d = valid_kept;
     stale_d = stale_kept;
-    tag_d = tag_q;
-    pte_d = pte_q;
+    fill_entry = '0;
     for (int unsigned k = 0; k < Fills; k++) begin
+      fill_entry[k*EntryW +: EntryW] = entry_at(fill_set[k*SetW +: SetW],
+                                                32'(fill_way[k*WayW +: WayW]));
       if (fill_valid_i[k]) begin
-        e = entry_at(fill_set[k*SetW +: SetW], 32'(fill_way[k*WayW +: WayW]));
-        valid_d[e] = 1'b1;
-        stale_d[e] = 1'b0;
-        tag_d[e*PaW +: PaW] = fill_pa_i[k*PaW +: PaW];
-        pte_d[e*PteW +: PteW] = fill_pte_i[k*PteW +: PteW];
+        valid_d[fill_entry[k*EntryW +: EntryW]] = 1'b1;
+        stale_d[fill_entry[k*EntryW +: EntryW]] = 1'b0;
       end
     end
   end
@@ -183,10 +185,16 @@ module mmu_pwc_pte import mmu_pkg::*; #(
     end
   end
 
-  // the payload of an invalid way is never looked at: no reset
+  // RAM write ports in fill order: a later fill of the same entry wins, as
+  // the later pwc_pte_fill call does. The payload of an invalid entry is
+  // never looked at: no reset.
   always_ff @(posedge clk_i) begin
-    tag_q <= tag_d;
-    pte_q <= pte_d;
+    for (int unsigned k = 0; k < Fills; k++) begin
+      if (fill_valid_i[k]) begin
+        tag_mem[fill_entry[k*EntryW +: EntryW]] <= fill_pa_i[k*PaW +: PaW];
+        pte_mem[fill_entry[k*EntryW +: EntryW]] <= fill_pte_i[k*PteW +: PteW];
+      end
+    end
   end
 
 endmodule

@@ -46,12 +46,12 @@ module mmu_pwc_tc import mmu_pkg::*; #(
   input  logic [Fills-1:0]           fill_global_i
 );
 
-  localparam int unsigned Sets  = Entries / Ways;
-  localparam int unsigned SetW  = Sets > 1 ? $clog2(Sets) : 1;
-  localparam int unsigned WayW  = Ways > 1 ? $clog2(Ways) : 1;
+  localparam int unsigned Sets   = Entries / Ways;
+  localparam int unsigned SetW   = Sets > 1 ? $clog2(Sets) : 1;
+  localparam int unsigned WayW   = Ways > 1 ? $clog2(Ways) : 1;
   localparam int unsigned EntryW = Entries > 1 ? $clog2(Entries) : 1;
-  localparam int unsigned LvlW  = NumLevels > 1 ? $clog2(NumLevels) : 1;  // level - FirstLevel
-  localparam int unsigned TagW  = VaW - (12 + 9 * FirstLevel);  // the widest prefix kept here
+  localparam int unsigned LvlW   = NumLevels > 1 ? $clog2(NumLevels) : 1;  // level - FirstLevel
+  localparam int unsigned TagW   = VaW - (12 + 9 * FirstLevel);  // the widest prefix kept here
 
   // drop scopes of pwc_flush.c
   localparam logic [1:0] DropAll          = 2'd0;
@@ -59,12 +59,15 @@ module mmu_pwc_tc import mmu_pkg::*; #(
   localparam logic [1:0] DropAsidAndGlobal = 2'd2;
 
   logic [Entries-1:0] valid_q, valid_d;
-  logic [Entries-1:0] global_q, global_d;
-  logic [Entries*LvlW-1:0] lvl_q, lvl_d;
-  logic [Entries*TagW-1:0] tag_q, tag_d;
-  logic [Entries*AsidW-1:0] asid_q, asid_d;
-  logic [Entries*PaW-1:0] table_pa_q, table_pa_d;
-  logic [Entries*PermW-1:0] perm_q, perm_d;
+  // the payload, entry set * Ways + way: a RAM written through the fill
+  // ports (as mmu_tlb_array does) rather than registers with a whole-array
+  // next state, whose copy every cycle cost Verilator more than half its time
+  logic               global_mem   [Entries];
+  logic [LvlW-1:0]    lvl_mem      [Entries];  // level - FirstLevel
+  logic [TagW-1:0]    tag_mem      [Entries];
+  logic [AsidW-1:0]   asid_mem     [Entries];
+  logic [PaW-1:0]     table_pa_mem [Entries];
+  logic [PermW-1:0]   perm_mem     [Entries];
 
   function automatic logic [TagW-1:0] prefix_of(logic [VaW-1:0] va, int unsigned lvl);
     prefix_of = TagW'(va >> (12 + 9 * (FirstLevel + lvl)));
@@ -103,13 +106,13 @@ module mmu_pwc_tc import mmu_pkg::*; #(
       // the lowest matching way answers (find_translation)
       for (int w = Ways - 1; w >= 0; w--) begin
         e = entry_at(set, w);
-        if (valid_q[e] && lvl_q[e*LvlW +: LvlW] == LvlW'(i) && tag_q[e*TagW +: TagW] == prefix &&
-            (global_q[e] || asid_q[e*AsidW +: AsidW] == lookup_asid_i)) begin
+        if (valid_q[e] && lvl_mem[e] == LvlW'(i) && tag_mem[e] == prefix &&
+            (global_mem[e] || asid_mem[e] == lookup_asid_i)) begin
           lookup_hit_o[i] = 1'b1;
           hit_way[i*WayW +: WayW] = WayW'(w);
-          lookup_table_pa_o[i*PaW +: PaW] = table_pa_q[e*PaW +: PaW];
-          lookup_perm_o[i*PermW +: PermW] = perm_q[e*PermW +: PermW];
-          lookup_global_o[i] = global_q[e];
+          lookup_table_pa_o[i*PaW +: PaW] = table_pa_mem[e];
+          lookup_perm_o[i*PermW +: PermW] = perm_mem[e];
+          lookup_global_o[i] = global_mem[e];
         end
       end
     end
@@ -153,11 +156,11 @@ module mmu_pwc_tc import mmu_pkg::*; #(
     // flushes are rare: they may visit every entry
     if (flush_valid_i && flush_op_i != PwcFlushNone) begin
       for (int unsigned e = 0; e < Entries; e++) begin
-        drop = in_scope(global_q[e], asid_q[e*AsidW +: AsidW], scope, flush_asid_i);
+        drop = in_scope(global_mem[e], asid_mem[e], scope, flush_asid_i);
         // an entry is in set prefix % Sets, so comparing tags is the same
         // as looking only in flush_va's set of each level
         if (flush_op_i == PwcFlushVa) begin
-          drop &= tag_q[e*TagW +: TagW] == prefix_of(flush_va_i, 32'(lvl_q[e*LvlW +: LvlW]));
+          drop &= tag_mem[e] == prefix_of(flush_va_i, 32'(lvl_mem[e]));
         end
         if (drop) valid_kept[e] = 1'b0;
       end
@@ -201,9 +204,9 @@ module mmu_pwc_tc import mmu_pkg::*; #(
         for (int unsigned w = 0; w < Ways; w++) begin
           e = entry_at(set, w);
           fill_valid_ways[k*Ways + w] = valid_kept[e];
-          fill_match_ways[k*Ways + w] = valid_kept[e] && lvl_q[e*LvlW +: LvlW] == LvlW'(k % NumLevels) &&
-              tag_q[e*TagW +: TagW] == prefix &&
-              (global || global_q[e] || asid_q[e*AsidW +: AsidW] == slot_asid(fill_asid_i, k));
+          fill_match_ways[k*Ways + w] = valid_kept[e] && lvl_mem[e] == LvlW'(k % NumLevels) &&
+              tag_mem[e] == prefix &&
+              (global || global_mem[e] || asid_mem[e] == slot_asid(fill_asid_i, k));
         end
         for (int unsigned j = 0; j < k; j++) begin
           fill_rewrites[k*Fills + j] = fill_valid_i[j] && j % NumLevels == k % NumLevels &&
@@ -235,27 +238,16 @@ module mmu_pwc_tc import mmu_pkg::*; #(
     .fill_way_o        (fill_way)
   );
 
+  // the entry each fill writes
+  logic [Fills*EntryW-1:0] fill_entry;
+
   always_comb begin
-    logic [EntryW-1:0] e;
-    e = '0;
     valid_d = valid_kept;
-    global_d = global_q;
-    lvl_d = lvl_q;
-    tag_d = tag_q;
-    asid_d = asid_q;
-    table_pa_d = table_pa_q;
-    perm_d = perm_q;
+    fill_entry = '0;
     for (int unsigned k = 0; k < Fills; k++) begin
-      if (fill_valid_i[k]) begin
-        e = entry_at(fill_set[k*SetW +: SetW], 32'(fill_way[k*WayW +: WayW]));
-        valid_d[e] = 1'b1;
-        global_d[e] = fill_global_i[k];
-        lvl_d[e*LvlW +: LvlW] = LvlW'(k % NumLevels);
-        tag_d[e*TagW +: TagW] = fill_prefix[k*TagW +: TagW];
-        asid_d[e*AsidW +: AsidW] = slot_asid(fill_asid_i, k);
-        table_pa_d[e*PaW +: PaW] = fill_table_pa_i[k*PaW +: PaW];
-        perm_d[e*PermW +: PermW] = fill_perm_i[k*PermW +: PermW];
-      end
+      fill_entry[k*EntryW +: EntryW] = entry_at(fill_set[k*SetW +: SetW],
+                                                32'(fill_way[k*WayW +: WayW]));
+      if (fill_valid_i[k]) valid_d[fill_entry[k*EntryW +: EntryW]] = 1'b1;
     end
   end
 
@@ -267,14 +259,20 @@ module mmu_pwc_tc import mmu_pkg::*; #(
     end
   end
 
-  // the payload of an invalid way is never looked at: no reset
+  // RAM write ports in fill order: a later fill of the same entry wins, as
+  // the later pwc_fill call does. The payload of an invalid entry is never
+  // looked at: no reset.
   always_ff @(posedge clk_i) begin
-    global_q <= global_d;
-    lvl_q <= lvl_d;
-    tag_q <= tag_d;
-    asid_q <= asid_d;
-    table_pa_q <= table_pa_d;
-    perm_q <= perm_d;
+    for (int unsigned k = 0; k < Fills; k++) begin
+      if (fill_valid_i[k]) begin
+        global_mem[fill_entry[k*EntryW +: EntryW]] <= fill_global_i[k];
+        lvl_mem[fill_entry[k*EntryW +: EntryW]] <= LvlW'(k % NumLevels);
+        tag_mem[fill_entry[k*EntryW +: EntryW]] <= fill_prefix[k*TagW +: TagW];
+        asid_mem[fill_entry[k*EntryW +: EntryW]] <= slot_asid(fill_asid_i, k);
+        table_pa_mem[fill_entry[k*EntryW +: EntryW]] <= fill_table_pa_i[k*PaW +: PaW];
+        perm_mem[fill_entry[k*EntryW +: EntryW]] <= fill_perm_i[k*PermW +: PermW];
+      end
+    end
   end
 
 endmodule

@@ -93,7 +93,9 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   output logic [RspLanes*8-1:0]      rsp_pte_writes_o,
   output logic [RspLanes-1:0]        rsp_merged_o,
   output logic [63:0]      cycle_o,
-  output logic             overflow_o    // a bounded resource ran out: the run is not valid
+  // a bounded resource ran out, the run is not valid: bit 0 no hit lane
+  // free, 1 no context slot / unknown ASID, 2 too few fill ports
+  output logic [2:0]       overflow_o
 );
   localparam int unsigned MaxJobs = 1 + WalkQueue;
   localparam int unsigned JobW = MaxJobs > 1 ? $clog2(MaxJobs) : 1;
@@ -597,7 +599,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   end
 
   // ---------------------------------------------------------------- job and state updates
-  logic overflow_d, overflow_q;
+  logic [2:0] overflow_d, overflow_q;
 
   always_comb begin
     head_d = head_q;
@@ -612,7 +614,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     hb_promote_d = hb_promote_q;
     mg_valid_d = mg_valid_q;
     mg_bound_d = mg_bound_q;
-    overflow_d = overflow_q || ctx_full || fill_ports_short;
+    overflow_d = overflow_q | {fill_ports_short, ctx_full, 1'b0};
 
     // hits answering now leave their bucket
     for (int unsigned l = 0; l < HitLanes; l++) begin
@@ -644,10 +646,11 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
 
     if (req_fire && req_hits) begin
       if (!hit_lane_found || lat_to_hit >= 12'(HitBuckets)) begin
-        overflow_d = 1'b1;
+        overflow_d[0] = 1'b1;
       end else begin
         hb_valid_d[hb_write_idx] = 1'b1;
-        hb_promote_d[hb_write_idx] = hit_fault == FaultNone && hit_k != '0;
+        // a hit below the first TLB of its path refills the ones above it
+        hb_promote_d[hb_write_idx] = hit_fault == FaultNone && (above_hit & tlb_on_path) != '0;
       end
     end
     if (new_job) begin
@@ -660,7 +663,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       // joining the walk that finishes this very cycle: answered with it
       if (merge_into_done) mg_bound_d[mg_free] = 1'b1;
     end
-    if (!req_ctx_found && req_fire) overflow_d = 1'b1;
+    if (!req_ctx_found && req_fire) overflow_d[1] = 1'b1;
 
     // a flush: in-flight fills are dropped and live walks close to merging
     if (flush_valid_i) begin
@@ -741,7 +744,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       wr_fault_q <= '0;
       wr_reads_q <= '0;
       wr_writes_q <= '0;
-      overflow_q <= 1'b0;
+      overflow_q <= '0;
     end else begin
       now_q <= now_d;
       head_q <= head_d;
