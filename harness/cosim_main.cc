@@ -31,6 +31,7 @@ struct Args {
     uint64_t random_seed = 1, random_requests = 100000;
     bool random_config = false;
     bool perturb = false;
+    bool coverage = false;
 };
 
 void usage(FILE *f)
@@ -49,6 +50,7 @@ void usage(FILE *f)
             "  --random-config   also draw the run-time parameters from the seed: TLB and\n"
             "                    walk-cache latencies, walker step/fill cycles, merging,\n"
             "                    the memory-latency model, RISC-V A/D mode (printed)\n"
+            "  --coverage        print the functional-coverage table of each run\n"
             "  --perturb-rtl     self-test of the checker: give the RTL a walker fill latency\n"
             "                    one cycle longer than the model's; the run must diverge\n"
             "  --wave FILE       on a divergence, rerun and write an FST waveform of the window\n"
@@ -79,8 +81,8 @@ int parse(int argc, char **argv, Args &a)
             usage(stdout);
             exit(0);
         }
-        if (o == "--random-config" || o == "--perturb-rtl") {
-            (o == "--perturb-rtl" ? a.perturb : a.random_config) = true;
+        if (o == "--random-config" || o == "--perturb-rtl" || o == "--coverage") {
+            (o == "--perturb-rtl" ? a.perturb : o == "--coverage" ? a.coverage : a.random_config) = true;
             continue;
         }
         if (o.rfind("--", 0) != 0) {
@@ -207,6 +209,29 @@ const cosim::Shape *find_shape(const mmu_config &cfg, std::string &error)
             "); write its parameters with `mmulab rtl-params ... -o rtl/generated/NAME/mmu_cfg_pkg.sv`, "
             "add NAME to rtl/generated/shapes.txt and rebuild (docs/rtl.md)";
     return nullptr;
+}
+
+void print_coverage(const mmu_config &cfg, const cosim::RunResult &r)
+{
+    printf("functional coverage (RTL side):\n");
+    for (unsigned i = 0; i < cfg.n_tlbs; i++)
+        printf("  %-28s %12llu\n", (std::string("hits in ") + cfg.tlbs[i].name).c_str(),
+               (unsigned long long)r.cov_tlb_hits[i]);
+    printf("  %-28s %12llu\n", "walks", (unsigned long long)r.walks);
+    for (unsigned level = 1; level < MM_MAX_LEVELS; level++)
+        if (r.cov_pwc_hits[level])
+            printf("  %-28s %12llu\n", ("walks from walk-cache level " + std::to_string(level)).c_str(),
+                   (unsigned long long)r.cov_pwc_hits[level]);
+    printf("  %-28s %12llu\n", "merged requests", (unsigned long long)r.cov_merged);
+    static const char *const sizes[] = {"4K", "2M", "1G", "512G", "256T"};
+    for (unsigned level = 0; level < MM_MAX_LEVELS; level++)
+        printf("  %-28s %12llu\n", (std::string("translations of ") + sizes[level] + " pages").c_str(),
+               (unsigned long long)r.cov_page_sizes[level]);
+    for (unsigned f = 1; f < MM_FAULT_COUNT; f++)
+        printf("  %-28s %12llu\n", (std::string("fault ") + mm_fault_name((mm_fault)f)).c_str(),
+               (unsigned long long)r.cov_faults[f]);
+    printf("  %-28s %12llu\n", "flushes during a walk", (unsigned long long)r.cov_flush_in_walk);
+    printf("  %-28s %12llu\n", "cycles the port stalled", (unsigned long long)r.cov_port_stalls);
 }
 
 // The model's statistics against those recomputed from the RTL's answers.
@@ -341,6 +366,8 @@ int main(int argc, char **argv)
                r.ok() ? "agree" : "DIVERGED", label.c_str(), (unsigned long long)r.compared,
                r.ok() ? 0 : 1, (unsigned long long)r.cycles, secs > 0 ? r.compared / secs / 1e6 : 0.0,
                secs > 0 ? r.cycles / secs / 1e6 : 0.0, shape->name);
+        if (a.coverage)
+            print_coverage(cfg, r);
         if (!r.ok()) {
             fprintf(stderr, "%s\n", r.message.c_str());
             if (!a.wave.empty()) {

@@ -332,6 +332,10 @@ private:
         check_responses();
         if (presenting) {
             bool taken = op_.kind == MMU_EVENT_FLUSH || top_->req_ready_o;
+            if (op_.kind == MMU_EVENT_FLUSH && top_->walk_busy_o)
+                result_.cov_flush_in_walk++;
+            if (!taken)
+                result_.cov_port_stalls++;
             if (taken)
                 take_op();
         }
@@ -486,6 +490,14 @@ private:
         if (r.completion_cycle > result_.last_completion)
             result_.last_completion = r.completion_cycle;
         result_.walks += r.hit == MMU_HIT_WALK && !r.merged;
+        if (r.hit != MMU_HIT_WALK)
+            result_.cov_tlb_hits[r.hit & 15]++;
+        else if (!r.merged)
+            result_.cov_pwc_hits[r.pwc_level & 7]++;
+        result_.cov_faults[r.fault & 15]++;
+        if (r.fault == MM_FAULT_NONE)
+            result_.cov_page_sizes[r.level & 7]++;
+        result_.cov_merged += r.merged;
         result_.merged += r.merged;
         result_.pte_reads += r.pte_reads;
         result_.pte_writes += r.pte_writes;

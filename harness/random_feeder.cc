@@ -63,27 +63,28 @@ bool RandomFeeder::build_space(Space &s, std::string &error)
     }
     const pt_format_info *fi = pt_format_get(cfg_.format);
     unsigned top_shift = fi->va_bits - 1;
+    // superpages point anywhere aligned below MAXPHYADDR (x86) and the
+    // memory's width; their frames need not exist
+    unsigned pa_bits = pmem_pa_bits(mem_);
+    if (fi->is_x86 && cfg_.pa_bits < pa_bits)
+        pa_bits = cfg_.pa_bits;
     for (unsigned region = 0; region < kRegions; region++) {
-        // user half, 1 GiB aligned, below the top of the canonical range
+        // user half, 1 GiB aligned, below the top of the canonical range;
+        // the last region is one 1 GiB page where the format has them
         uint64_t base = (below(1ull << (top_shift - 30)) << 30);
-        for (unsigned k = 0; k < kLeavesPerRegion; k++) {
-            unsigned level = 0;
-            uint64_t r = below(100);
-            if (r < 8 && (fi->leaf_levels & 2u))
+        bool giant = region == kRegions - 1 && (fi->leaf_levels & 4u);
+        for (unsigned k = 0; k < (giant ? 1 : kLeavesPerRegion); k++) {
+            unsigned level = giant ? 2 : 0;
+            if (!giant && below(100) < 10 && (fi->leaf_levels & 2u))
                 level = 1;
-            else if (r < 10 && (fi->leaf_levels & 4u))
-                level = 2;
             uint64_t size = 1ull << MM_LEVEL_SHIFT(level);
             uint64_t va = base + below((1ull << 30) / size) * size;
-            if (level == 2)
-                va = base;
             uint64_t pa;
             if (level == 0) {
                 if (pmem_alloc_frame(mem_, &pa, &err))
                     continue;
             } else {
-                // superpages point anywhere aligned; their frames need not exist
-                pa = below(1ull << (pmem_pa_bits(mem_) - 1 - MM_LEVEL_SHIFT(level))) << MM_LEVEL_SHIFT(level);
+                pa = below(1ull << (pa_bits - 1 - MM_LEVEL_SHIFT(level))) << MM_LEVEL_SHIFT(level);
             }
             uint32_t attrs = MM_PERM_R;
             if (below(4))
@@ -116,7 +117,8 @@ void RandomFeeder::corrupt(Space &s)
     unsigned n = (unsigned)(s.pages.size() / 10);
     for (unsigned i = 0; i < n; i++) {
         uint64_t va = s.pages[below(s.pages.size())];
-        unsigned level = (unsigned)below(fi->levels);
+        // mostly leaves: an upper entry poisons a whole region
+        unsigned level = below(8) ? (unsigned)below(2) : (unsigned)below(fi->levels);
         uint64_t pte_pa;
         mm_error err{};
         if (pt_pte_addr(s.table, va, level, &pte_pa, &err) != MM_OK)
@@ -137,8 +139,8 @@ void RandomFeeder::corrupt(Space &s)
         case 3:  // misaligned superpage / odd address bits
             pte |= fi->is_x86 ? (1ull << 13) : (1ull << 10);
             break;
-        case 4:  // a table outside physical memory
-            pte = fi->is_x86 ? (pte & ~PT_X86_ADDR_MASK) | (PT_X86_ADDR_MASK & ~0xfffull & (0xffull << 40))
+        case 4:  // a table outside physical memory (below MAXPHYADDR: a bus error)
+            pte = fi->is_x86 ? (pte & ~PT_X86_ADDR_MASK) | (0x3full << 39)
                              : (pte & ~PT_RV_PPN_MASK) | (0xffull << 38);
             break;
         default:  // A/D cleared
@@ -153,6 +155,12 @@ uint64_t RandomFeeder::pick_va(const Space &s)
 {
     const pt_format_info *fi = pt_format_get(cfg_.format);
     uint64_t r = below(100);
+    if (r < 60 && !s.pages.empty()) {
+        // a small hot set, so the TLBs hit and the walk caches matter
+        uint64_t va = s.pages[below(s.pages.size() < 24 ? s.pages.size() : 24)];
+        return va + below(4096);
+    }
+    r = below(100);
     if (r < 2) {  // non-canonical
         return (1ull << (fi->va_bits + 1)) | below(1ull << 30);
     }

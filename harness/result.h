@@ -23,6 +23,14 @@ struct RunResult {
     // statistics recomputed from the RTL's responses, checked against the model's
     uint64_t walks = 0, merged = 0, pte_reads = 0, pte_writes = 0, faults = 0;
     uint64_t translation_cycles = 0, last_completion = 0;
+    // functional coverage, counted on the RTL side (docs/rtl.md)
+    uint64_t cov_tlb_hits[16] = {0};
+    uint64_t cov_pwc_hits[8] = {0};      // walks by walk-cache level they started from
+    uint64_t cov_faults[16] = {0};       // responses by mm_fault
+    uint64_t cov_page_sizes[8] = {0};    // translations by page size
+    uint64_t cov_flush_in_walk = 0;      // flushes taken while a walk was under way
+    uint64_t cov_port_stalls = 0;        // cycles a request waited for a walk slot
+    uint64_t cov_merged = 0;
     bool ok() const { return status == kAgree; }
 };
 

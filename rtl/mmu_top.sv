@@ -93,6 +93,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   output logic [RspLanes*8-1:0]      rsp_pte_writes_o,
   output logic [RspLanes-1:0]        rsp_merged_o,
   output logic [63:0]      cycle_o,
+  output logic             walk_busy_o,  // a walk is under way (functional coverage)
   // a bounded resource ran out, the run is not valid: bit 0 no hit lane
   // free, 1 no context slot / unknown ASID, 2 too few fill ports
   output logic [2:0]       overflow_o
@@ -336,6 +337,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
 
   assign head_asid = job_asid_q[head_q];
   assign mem_req_id_o = job_id_q[head_q];
+  assign walk_busy_o = started_q;
   assign req_ready_o = 32'(count_q) < MaxJobs;
   assign req_fire = req_valid_i && req_ready_o;
 
