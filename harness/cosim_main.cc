@@ -32,6 +32,7 @@ struct Args {
     bool random_config = false;
     bool perturb = false;
     bool coverage = false;
+    bool model_only = false;
 };
 
 void usage(FILE *f)
@@ -51,6 +52,8 @@ void usage(FILE *f)
             "                    walk-cache latencies, walker step/fill cycles, merging,\n"
             "                    the memory-latency model, RISC-V A/D mode (printed)\n"
             "  --coverage        print the functional-coverage table of each run\n"
+            "  --model-only      run only the model side, as the harness feeds it (the\n"
+            "                    baseline of bench/cosim.sh)\n"
             "  --perturb-rtl     self-test of the checker: give the RTL a walker fill latency\n"
             "                    one cycle longer than the model's; the run must diverge\n"
             "  --wave FILE       on a divergence, rerun and write an FST waveform of the window\n"
@@ -81,8 +84,11 @@ int parse(int argc, char **argv, Args &a)
             usage(stdout);
             exit(0);
         }
-        if (o == "--random-config" || o == "--perturb-rtl" || o == "--coverage") {
-            (o == "--perturb-rtl" ? a.perturb : o == "--coverage" ? a.coverage : a.random_config) = true;
+        if (o == "--random-config" || o == "--perturb-rtl" || o == "--coverage" || o == "--model-only") {
+            (o == "--perturb-rtl" ? a.perturb
+             : o == "--coverage"  ? a.coverage
+             : o == "--model-only" ? a.model_only
+                                   : a.random_config) = true;
             continue;
         }
         if (o.rfind("--", 0) != 0) {
@@ -349,6 +355,31 @@ int main(int argc, char **argv)
             }
             return r;
         };
+        if (a.model_only) {
+            std::unique_ptr<cosim::TraceFeeder> tf = std::make_unique<cosim::TraceFeeder>();
+            std::string e;
+            if (trace.empty() || !tf->open(cfg, trace, a.max_records, e)) {
+                fprintf(stderr, "mmulab cosim: --model-only needs a trace%s%s\n", e.empty() ? "" : ": ",
+                        e.c_str());
+                return 2;
+            }
+            cosim::ModelSide model(tf.get());
+            model.attach(tf->model_mmu());
+            mmu_set_response_fn(tf->model_mmu(), cosim::ModelSide::on_response, &model);
+            auto m0 = std::chrono::steady_clock::now();
+            uint64_t answered = 0;
+            while (model.more(e) && e.empty()) {
+                answered += model.responses.size();
+                model.responses.clear();
+                model.ops.clear();
+                model.pte.clear();
+            }
+            answered += model.responses.size();
+            double ms = std::chrono::duration<double>(std::chrono::steady_clock::now() - m0).count();
+            printf("model alone: %s: %llu translations, %.2f M requests/s\n", label.c_str(),
+                   (unsigned long long)answered, ms > 0 ? answered / ms / 1e6 : 0.0);
+            continue;
+        }
         auto t0 = std::chrono::steady_clock::now();
         const mmu_stats *stats = nullptr;
         std::unique_ptr<cosim::Feeder> feeder;
