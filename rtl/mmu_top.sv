@@ -345,17 +345,18 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   // access type and privilege joins it
   logic merge_hit;
   logic [JobW-1:0] merge_job;
+  // (the oldest such job: searched in FIFO order from the head)
   always_comb begin
     merge_hit = 1'b0;
     merge_job = '0;
-    for (int unsigned j = 0; j < MaxJobs; j++) begin
-      logic live;
-      live = ((32'(j) + MaxJobs - 32'(head_q)) % MaxJobs) < 32'(count_q);
-      if (!merge_hit && cfg_merge_i && live && job_mergeable_q[j] &&
+    for (int unsigned k = 0; k < MaxJobs; k++) begin
+      logic [JobW-1:0] j;
+      j = JobW'((32'(head_q) + k) % MaxJobs);
+      if (!merge_hit && cfg_merge_i && k < 32'(count_q) && job_mergeable_q[j] &&
           job_asid_q[j] == req_asid_i && job_va_q[j][VaW-1:12] == req_va_i[VaW-1:12] &&
           job_access_q[j] == req_access_i && job_priv_q[j] == req_priv_i) begin
         merge_hit = 1'b1;
-        merge_job = JobW'(j);
+        merge_job = j;
       end
     end
   end

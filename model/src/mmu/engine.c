@@ -148,19 +148,24 @@ int engine_new_job(mmu *m, const mmu_request *req, uint64_t accept, uint64_t rea
     return (int)j;
 }
 
+/* The oldest live job for the same page (several exist when merge slots ran
+ * out): jobs are created one per accept, so the oldest has the smallest
+ * accept cycle (and the RTL finds it first in its FIFO). */
 int engine_find_job(const mmu *m, const mmu_request *req)
 {
     uint64_t key = mmu_job_key(req);
+    int found = -1;
     for (unsigned j = 0; j < m->max_jobs; j++) {
         if (m->job_key[j] != key)
             continue;
         /* the key folds fields together: confirm */
         const mmu_request *r = &m->jobs[j].req;
         if (r->asid == req->asid && (r->va >> MM_PAGE_SHIFT) == (req->va >> MM_PAGE_SHIFT) &&
-            r->access == req->access && r->priv == req->priv)
-            return (int)j;
+            r->access == req->access && r->priv == req->priv &&
+            (found < 0 || m->jobs[j].accept < m->jobs[found].accept))
+            found = (int)j;
     }
-    return -1;
+    return found;
 }
 
 bool engine_merge_slot_free(mmu *m, uint64_t accept)
