@@ -520,7 +520,7 @@ TEST(RtlPwc, RandomLockstepWithStaleEntries)
 
 // ---- directed cases: hand-written expectations on the RTL, the C model
 // still checked in lockstep by Harness::cycle.
-class Directed : public ::testing::Test {
+class RtlPwcDirected : public ::testing::Test {
   protected:
     Answer run(const Cycle &c, unsigned n)
     {
@@ -586,7 +586,7 @@ class Directed : public ::testing::Test {
 
 constexpr uint64_t kVa = 0x0000'7f12'3456'7000ull;
 
-TEST_F(Directed, DeepestHitWins)
+TEST_F(RtlPwcDirected, DeepestHitWins)
 {
     run(fill(1, kVa, 3, 0x3000), kSplitLru);
     EXPECT_EQ(lookup(kSplitLru, 1, kVa).level, 3u);
@@ -608,7 +608,7 @@ TEST_F(Directed, DeepestHitWins)
 }
 
 // 6 entries, 3 ways: level-3 prefixes 0, 2, 4 share set 0.
-TEST_F(Directed, LruOrderByHand)
+TEST_F(RtlPwcDirected, LruOrderByHand)
 {
     auto va3 = [](uint64_t prefix) { return prefix << MM_LEVEL_SHIFT(3); };
     for (uint64_t p : {0, 2, 4})
@@ -632,7 +632,7 @@ TEST_F(Directed, LruOrderByHand)
 
 // 8 entries, 2 ways, LFSR seed 0x1234: the first victim among valid ways is
 // 0x1234 % 2 = way 0, then the LFSR steps to 0x091a: way 0 again.
-TEST_F(Directed, RandomVictimFollowsTheLfsr)
+TEST_F(RtlPwcDirected, RandomVictimFollowsTheLfsr)
 {
     auto va3 = [](uint64_t prefix) { return prefix << MM_LEVEL_SHIFT(3); };
     run(fill(1, va3(0), 3, 0xa000), kUnifiedRandom);  // way 0 (first invalid)
@@ -645,7 +645,7 @@ TEST_F(Directed, RandomVictimFollowsTheLfsr)
     EXPECT_TRUE(lookup(kUnifiedRandom, 1, va3(4)).hit);
 }
 
-TEST_F(Directed, GlobalEntriesAndAsidFlushes)
+TEST_F(RtlPwcDirected, GlobalEntriesAndAsidFlushes)
 {
     const uint64_t other = kVa + (8ull << MM_LEVEL_SHIFT(2));
     run(fill(1, kVa, 2, 0x2000, true), kSplitLru);  // global
@@ -669,7 +669,7 @@ TEST_F(Directed, GlobalEntriesAndAsidFlushes)
     EXPECT_FALSE(probe(kPteLru, 0x5008).probe_hit[0]);
 }
 
-TEST_F(Directed, StaleEntriesAnswerUntilStaleClear)
+TEST_F(RtlPwcDirected, StaleEntriesAnswerUntilStaleClear)
 {
     const uint64_t pa = 0x7010;
     run(pte_fill(pa, 2, 0x1234'5678'9abc'def0ull), kPtePlru);
@@ -696,7 +696,7 @@ TEST_F(Directed, StaleEntriesAnswerUntilStaleClear)
 
 // A stale entry is invalid to fills: a fill takes its way (lowest invalid
 // first) and the old PTE stops answering.
-TEST_F(Directed, FillsTakeStaleWays)
+TEST_F(RtlPwcDirected, FillsTakeStaleWays)
 {
     run(pte_fill(0x1000, 1, 0xaa), kPtePlru);  // set 0, way 0
     Cycle f = flush(kFlushAll, 0, 0, false, false);
@@ -709,7 +709,7 @@ TEST_F(Directed, FillsTakeStaleWays)
     EXPECT_EQ(a.probe_data[0], 0xbbu);
 }
 
-TEST_F(Directed, NoneNeverHits)
+TEST_F(RtlPwcDirected, NoneNeverHits)
 {
     run(fill(1, kVa, 1, 0x1000), kNone);
     run(pte_fill(0x1000, 1, 1), kNone);
