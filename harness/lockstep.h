@@ -278,6 +278,10 @@ private:
                 drive_context(model_.ops.front().ctx);
                 model_.ops.pop_front();
                 last_progress_ = t_;
+                // the operation after it may share the cycle (the context is
+                // in force in the cycle it is written)
+                if (model_.ops.empty())
+                    need_model();
             }
             if (!model_.ops.empty() && model_.ops.front().kind != MMU_EVENT_CONTEXT) {
                 op_ = model_.ops.front();
