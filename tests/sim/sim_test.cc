@@ -298,6 +298,35 @@ TEST(SimOs, SwapUnderABudgetSmallerThanTheFootprint)
     std::free(json);
 }
 
+// os.content keeps page contents for checking; it must not change a cycle.
+TEST(SimOs, ContentModeChangesNoTiming)
+{
+    auto run = [](bool content) {
+        mmu_config c = os_config("256KiB");
+        c.os.content = content;
+        Machine m(c);
+        std::vector<trace_record> recs;
+        for (unsigned pass = 0; pass < 2; pass++)
+            for (unsigned i = 0; i < 128; i++)
+                recs.push_back(access(0x400000 + (uint64_t)i * 0x1000, MM_ACCESS_STORE, 8, 100));
+        m.feed(recs);
+        std::vector<uint64_t> done;
+        for (const mmu_response &r : m.rec.responses)
+            done.push_back(r.completion_cycle);
+        return done;
+    };
+    std::vector<uint64_t> kept = run(true), timing_only = run(false);
+    ASSERT_EQ(kept.size(), 256u);
+    EXPECT_EQ(kept, timing_only);
+    mmu_config c;
+    mm_error err{};
+    const char *sets[] = {"os.content=false"};
+    ASSERT_EQ(cfg_load("skylake", nullptr, sets, 1, &c, &err), MM_OK) << err.msg;
+    EXPECT_FALSE(c.os.content);
+    ASSERT_EQ(cfg_load("skylake", nullptr, nullptr, 0, &c, &err), MM_OK) << err.msg;
+    EXPECT_TRUE(c.os.content);
+}
+
 // fork shares pages copy-on-write: the child's store copies, the parent's
 // page is untouched; mprotect and munmap reach the OS; exit retires the
 // child.

@@ -80,6 +80,8 @@ typedef struct {
     unsigned thp;              /* 0 never, 1 always, 2 on request */
     uint32_t minor_cycles, zero_cycles, major_cycles, swap_out_cycles, cow_cycles,
         shootdown_cycles;
+    bool content;              /* the swap device keeps page contents (checks that swap and
+                                  copy-on-write preserve every byte); false: timing only */
 } cfg_os;
 
 typedef struct {

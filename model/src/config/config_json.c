@@ -291,6 +291,7 @@ static void write_os(json_out *w, const cfg_os *o)
     key_uint(w, "swap_out_cycles", o->swap_out_cycles);
     key_uint(w, "cow_cycles", o->cow_cycles);
     key_uint(w, "shootdown_cycles", o->shootdown_cycles);
+    key_bool(w, "content", o->content);
     close_block(w, "}");
 }
 

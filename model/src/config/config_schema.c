@@ -180,7 +180,8 @@ static int read_os(const cfg_obj *top, mmu_config *out)
     static const char *const keys[] = {"enabled",       "budget",          "swap",
                                        "replacement",   "thp",             "minor_cycles",
                                        "zero_cycles",   "major_cycles",    "swap_out_cycles",
-                                       "cow_cycles",    "shootdown_cycles", NULL};
+                                       "cow_cycles",    "shootdown_cycles", "content",
+                                       NULL};
     static const char *const repl_names[] = {"clock", "aging", NULL};
     static const char *const thp_names[] = {"never", "always", "on_request", NULL};
     cfg_os *o = &out->os;
@@ -201,7 +202,8 @@ static int read_os(const cfg_obj *top, mmu_config *out)
                            &o->swap_out_cycles)) != MM_OK ||
         (rc = cfg_read_u32(&c, "cow_cycles", 2000, 0, CFG_MAX_CYCLES, &o->cow_cycles)) != MM_OK ||
         (rc = cfg_read_u32(&c, "shootdown_cycles", 500, 0, CFG_MAX_CYCLES,
-                           &o->shootdown_cycles)) != MM_OK)
+                           &o->shootdown_cycles)) != MM_OK ||
+        (rc = cfg_read_bool(&c, "content", true, &o->content)) != MM_OK)
         return rc;
     o->replacement = (unsigned)policy;
     o->thp = (unsigned)thp;

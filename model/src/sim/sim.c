@@ -108,6 +108,7 @@ static int create_os(sim *s, mm_error *err)
     oc.swap_out_cycles = c->swap_out_cycles;
     oc.cow_cycles = c->cow_cycles;
     oc.shootdown_cycles = c->shootdown_cycles;
+    oc.keep_content = c->content;
     s->os = os_create(&oc, s->mem, s->cfg.format, err);
     if (!s->os)
         return err ? err->code : MM_ERR_NOMEM;
