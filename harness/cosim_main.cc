@@ -33,6 +33,7 @@ struct Args {
     bool perturb = false;
     bool coverage = false;
     bool model_only = false;
+    std::string rtl_coverage;
 };
 
 void usage(FILE *f)
@@ -60,6 +61,8 @@ void usage(FILE *f)
             "                    before it to FILE\n"
             "  --wave-window N   cycles of waveform before the divergence (default 2000)\n"
             "  --history N       events of recent history in a divergence report (default 24)\n"
+            "  --rtl-coverage F  write Verilator line/toggle coverage of rtl/ to F (only the\n"
+            "                    coverage build, mmulab-cosim-cov; verilator_coverage reads it)\n"
             "The request port takes one request or flush per cycle, so core.port_ops_per_cycle\n"
             "is set to 1 for both sides.\n");
 }
@@ -109,6 +112,8 @@ int parse(int argc, char **argv, Args &a)
             a.sets.push_back(v);
         } else if (o == "--wave") {
             a.wave = v;
+        } else if (o == "--rtl-coverage") {
+            a.rtl_coverage = v;
         } else if (o == "--max-records" || o == "--wave-window" || o == "--random" || o == "--history" ||
                    o == "--requests") {
             if (!parse_u64(v, &n)) {
@@ -311,6 +316,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "mmulab cosim: %s\n", error.c_str());
         return 2;
     }
+    if (!a.rtl_coverage.empty() && !shape->rtl_coverage) {
+        fprintf(stderr, "mmulab cosim: --rtl-coverage needs the coverage build (mmulab-cosim-cov)\n");
+        return 2;
+    }
     cfg_rtl_inputs rtl_inputs = inputs;
     if (a.perturb)
         rtl_inputs.fill_cycles++;
@@ -386,6 +395,7 @@ int main(int argc, char **argv)
         cosim::RunOptions first;
         first.history = (unsigned)a.history;
         first.x_seed = a.random_seed;
+        first.rtl_coverage_path = a.rtl_coverage;
         cosim::RunResult r = run_once(first, &stats, feeder);
         double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         if (r.status == cosim::RunResult::kInputError) {

@@ -21,6 +21,9 @@
 #include "result.h"
 #include "verilated.h"
 #include "verilated_fst_c.h"
+#if VM_COVERAGE
+#include "verilated_cov.h"
+#endif
 
 namespace cosim {
 
@@ -87,7 +90,14 @@ public:
         if (fst_)
             fst_->close();
         top_->final();
+#if VM_COVERAGE
+        if (!opt_.rtl_coverage_path.empty())
+            context_->coveragep()->write(opt_.rtl_coverage_path.c_str());
+#endif
     }
+
+    // Whether this build counts Verilator line/toggle coverage.
+    static constexpr bool kCoverage = VM_COVERAGE != 0;
 
     RunResult run()
     {

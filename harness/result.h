@@ -12,6 +12,7 @@ struct RunOptions {
     uint64_t wave_from = 0;  // first cycle dumped
     unsigned history = 24;   // events of recent history in a divergence report
     uint64_t x_seed = 1;     // seed of the values registers hold before reset
+    std::string rtl_coverage_path;  // Verilator line/toggle coverage data (coverage builds)
 };
 
 struct RunResult {

@@ -14,6 +14,7 @@ struct Shape {
     const char *package;     // the text of its mmu_cfg_pkg.sv
     unsigned hit_lanes, merge_slots;
     RunResult (*run)(ModelSide &model, const cfg_rtl_inputs &inputs, const RunOptions &opt);
+    bool rtl_coverage;       // Verilated with --coverage (mmulab-cosim-cov)
 };
 
 // Every build linked in; count in *n.
