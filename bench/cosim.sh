@@ -8,7 +8,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-$root/build}"
 records="${2:-1000000}"
-cosim="$build/harness/mmulab-cosim"
+cosim="$build/mmulab-cosim"
 if [ ! -x "$cosim" ]; then
   echo "bench/cosim.sh: $cosim not built (configure with -DMMULAB_RTL=ON)" >&2
   exit 1

@@ -125,6 +125,10 @@ static void flatten(table *t, const sg_json *v, const char *path)
                 continue;
             if (!strcmp(path, "run") && !strcmp(item->key, "label"))
                 continue;
+            /* 101 latency percentiles are a curve, not metrics: plots read
+             * them from the point's JSON report */
+            if (!strcmp(path, "walks.latency") && !strcmp(item->key, "percentiles"))
+                continue;
             snprintf(label, sizeof label, "%s", item->key);
         } else {
             element_label(item, i, label, sizeof label, &skip);
@@ -189,7 +193,7 @@ static void write_table(FILE *f, const sg_spec *spec, const sg_point *points, si
         fputc(',', f);
         cli_put_csv_field(f, spec->grid[a].key);
     }
-    fputs(",trace", f);
+    fputs(",trace,point", f);
     for (size_t c = 0; c < t->n; c++) {
         fputc(',', f);
         cli_put_csv_field(f, t->names[c]);
@@ -208,6 +212,8 @@ static void write_table(FILE *f, const sg_spec *spec, const sg_point *points, si
         }
         fputc(',', f);
         cli_put_csv_field(f, pt->trace);
+        fputc(',', f);
+        cli_put_csv_field(f, pt->id);
         for (size_t c = 0; c < t->n; c++)
             line[c] = NULL;
         for (size_t k = 0; k < rows[i].n_cells; k++)

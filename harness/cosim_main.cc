@@ -4,6 +4,7 @@
 // agreement line (translations compared, mismatches). On the first
 // divergence it prints the report, optionally reruns with an FST waveform of
 // the window before it, and exits 1. Exit 2: bad usage, config or input.
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -11,6 +12,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "mmulab/pt.h"
 #include "model_side.h"
@@ -34,6 +37,7 @@ struct Args {
     bool coverage = false;
     bool model_only = false;
     std::string rtl_coverage;
+    std::string csv;
 };
 
 void usage(FILE *f)
@@ -61,6 +65,8 @@ void usage(FILE *f)
             "                    before it to FILE\n"
             "  --wave-window N   cycles of waveform before the divergence (default 2000)\n"
             "  --history N       events of recent history in a divergence report (default 24)\n"
+            "  --csv FILE        write one CSV row per run: the agreement and every statistic\n"
+            "                    of both sides (docs/rtl.md; scripts/plot.py draws it)\n"
             "  --rtl-coverage F  write Verilator line/toggle coverage of rtl/ to F (only the\n"
             "                    coverage build, mmulab-cosim-cov; verilator_coverage reads it)\n"
             "The request port takes one request or flush per cycle, so core.port_ops_per_cycle\n"
@@ -112,6 +118,8 @@ int parse(int argc, char **argv, Args &a)
             a.sets.push_back(v);
         } else if (o == "--wave") {
             a.wave = v;
+        } else if (o == "--csv") {
+            a.csv = v;
         } else if (o == "--rtl-coverage") {
             a.rtl_coverage = v;
         } else if (o == "--max-records" || o == "--wave-window" || o == "--random" || o == "--history" ||
@@ -246,17 +254,21 @@ void print_coverage(const mmu_config &cfg, const cosim::RunResult &r)
 }
 
 // The model's statistics against those recomputed from the RTL's answers.
-std::string compare_stats(const mmu_stats *s, const cosim::RunResult &r)
+struct StatPair {
+    const char *name;
+    uint64_t model, rtl;
+};
+
+// The statistics both sides keep: the model's counters and the same figures
+// recomputed from the RTL's responses.
+std::vector<StatPair> stat_pairs(const mmu_stats *s, const cosim::RunResult &r)
 {
     uint64_t requests = 0, faults = 0;
     for (unsigned a = 0; a < MM_ACCESS_COUNT; a++)
         requests += s->requests[a];
     for (unsigned f = 1; f < MM_FAULT_COUNT; f++)
         faults += s->faults[f];
-    struct {
-        const char *name;
-        uint64_t model, rtl;
-    } rows[] = {
+    return {
         {"requests", requests, r.compared},
         {"walks", s->walks, r.walks},
         {"walks_merged", s->walks_merged, r.merged},
@@ -266,11 +278,49 @@ std::string compare_stats(const mmu_stats *s, const cosim::RunResult &r)
         {"translation_cycles", s->translation_cycles, r.translation_cycles},
         {"last_completion_cycle", s->last_completion_cycle, r.last_completion},
     };
-    for (const auto &row : rows)
+}
+
+std::string compare_stats(const mmu_stats *s, const cosim::RunResult &r)
+{
+    for (const auto &row : stat_pairs(s, r))
         if (row.model != row.rtl)
             return std::string("statistics differ: ") + row.name + " model " +
                    std::to_string(row.model) + ", RTL " + std::to_string(row.rtl);
     return "";
+}
+
+std::string csv_field(const std::string &v)
+{
+    if (v.find_first_of(",\"\n") == std::string::npos)
+        return v;
+    std::string q = "\"";
+    for (char c : v)
+        q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+}
+
+// --csv: one row per run, written whole at the end through a temporary file
+// and rename(), so a reader never sees half a table.
+bool write_agreement_csv(const std::string &path, const std::vector<std::string> &rows,
+                         std::string &error)
+{
+    std::string header = "shape,config,trace,max_records,agree,compared,mismatches,cycles";
+    for (const char *n : {"requests", "walks", "walks_merged", "pte_reads", "pte_writes", "faults",
+                          "translation_cycles", "last_completion_cycle"})
+        header += std::string(",model.") + n + ",rtl." + n;
+    std::string tmp = path + ".tmp." + std::to_string(getpid());
+    FILE *f = fopen(tmp.c_str(), "w");
+    bool ok = f && fprintf(f, "%s\n", header.c_str()) >= 0;
+    for (const auto &row : rows)
+        ok = ok && fprintf(f, "%s\n", row.c_str()) >= 0;
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (!ok || rename(tmp.c_str(), path.c_str()) != 0) {
+        error = path + ": " + strerror(errno);
+        remove(tmp.c_str());
+        return false;
+    }
+    return true;
 }
 
 }  // namespace
@@ -328,6 +378,16 @@ int main(int argc, char **argv)
     if (a.have_random)
         jobs.push_back("");
     int status = 0;
+    std::string config_line;
+    if (a.preset)
+        config_line += std::string("--preset ") + a.preset;
+    if (a.config_file)
+        config_line += std::string(config_line.empty() ? "" : " ") + "--config " + a.config_file;
+    for (size_t i = 0; i < a.sets.size(); i++)
+        config_line += (config_line.empty() ? "--set " : " --set ") + a.sets[i];
+    for (const auto &d : drawn)
+        config_line += (config_line.empty() ? "--set " : " --set ") + d;
+    std::vector<std::string> csv_rows;
     for (const auto &trace : jobs) {
         std::string label = trace.empty() ? "random seed " + std::to_string(a.random_seed) : trace;
         auto run_once = [&](const cosim::RunOptions &opt, const mmu_stats **stats_out,
@@ -409,6 +469,15 @@ int main(int argc, char **argv)
                secs > 0 ? r.cycles / secs / 1e6 : 0.0, shape->name);
         if (a.coverage)
             print_coverage(cfg, r);
+        if (!a.csv.empty()) {
+            std::string row = csv_field(shape->name) + "," + csv_field(config_line) + "," +
+                              csv_field(label) + "," + std::to_string(a.max_records) + "," +
+                              (r.ok() ? "1" : "0") + "," + std::to_string(r.compared) + "," +
+                              (r.ok() ? "0" : "1") + "," + std::to_string(r.cycles);
+            for (const auto &p : stat_pairs(stats, r))
+                row += "," + std::to_string(p.model) + "," + std::to_string(p.rtl);
+            csv_rows.push_back(row);
+        }
         if (!r.ok()) {
             fprintf(stderr, "%s\n", r.message.c_str());
             if (!a.wave.empty()) {
@@ -426,6 +495,11 @@ int main(int argc, char **argv)
             status = 1;
             break;
         }
+    }
+    std::string csv_error;
+    if (!a.csv.empty() && !write_agreement_csv(a.csv, csv_rows, csv_error)) {
+        fprintf(stderr, "mmulab cosim: %s\n", csv_error.c_str());
+        return 2;
     }
     return status;
 }

@@ -9,12 +9,18 @@ two-column paper (3.3 in wide), in the Okabe-Ito colour-blind-safe palette:
   onepass_miss_rate, onepass_mpki  miss rate and MPKI vs TLB entries (log x)
   walk_latency                     walk latency p50/p90/p99 per configuration
   walk_cache_hit_rate              walk-cache hit rate per level per design
+  walk_latency_cdf                 walk-latency CDF, a panel per trace, a line
+                                   per configuration (from points/ID.json)
   translation_cycles               translation cycles per request, stacked:
-                                   queueing for a walker, walking, the rest
+                                   L1 TLB, L2 TLB, page walk, fault handler,
+                                   waiting for the port or a merged walk
+  agreement                        RTL vs model: every statistic of every
+                                   `mmulab cosim --csv` run on the diagonal
 A figure is skipped (with a note) when the inputs lack its columns.
 """
 import argparse
 import csv
+import json
 import math
 import os
 import sys
@@ -126,54 +132,80 @@ def log2_axis(ax, entries):
 # ---- one-pass CSV: miss rate / MPKI vs entries ------------------------------
 
 def one_pass_series(rows):
-    """{(label, ways or None): [(entries, miss_rate, mpki)]} of the streams
-    that saw references; set-associative rows become one series per ways."""
-    traces = sorted({r["trace"] for r in rows})
-    several = len(traces) > 1
-    series = {}
+    """{trace: {(label, ways or None): [(entries, miss_rate, mpki)]}} of the
+    streams that saw references; the label is the stream, with the page
+    size when the rows hold several; set-associative rows become one series
+    per ways."""
+    page_sizes = {r.get("page_size") for r in rows}
+    by_trace = {}
     for r in rows:
         if not number(r, "references"):
             continue
         label = r["stream"]
-        if several:
-            label = f"{trace_label(r['trace'])} {label}"
+        if len(page_sizes) > 1:
+            size = int(number(r, "page_size") or 0)
+            label += f", {size >> 20} MiB pages" if size >= 1 << 20 else f", {size >> 10} KiB pages"
         ways = int(r["ways"]) if r["kind"] == "sa" else None
-        series.setdefault((label, ways), []).append(
+        by_trace.setdefault(r["trace"], {}).setdefault((label, ways), []).append(
             (number(r, "entries"), number(r, "miss_rate"), number(r, "mpki")))
-    return series
+    return by_trace
 
 
 def plot_one_pass(rows, out_dir, written, notes):
-    series = one_pass_series(rows)
-    if not series:
+    by_trace = one_pass_series(rows)
+    if not by_trace:
         notes.append("one-pass: no stream with references; no one-pass figures")
         return
-    sa = any(ways is not None for _, ways in series)
+    traces = sorted(by_trace)[:6]
+    if len(by_trace) > len(traces):
+        notes.append(f"one-pass: the first {len(traces)} of {len(by_trace)} traces drawn")
+    sa = any(ways is not None for series in by_trace.values() for _, ways in series)
     if sa:
         # ways 1, 2, 4, ... only: a line per ways value stays legible
-        series = {k: v for k, v in series.items() if (k[1] & (k[1] - 1)) == 0}
-    has_mpki = any(p[2] for points in series.values() for p in points)
+        by_trace = {t: {k: v for k, v in series.items() if (k[1] & (k[1] - 1)) == 0}
+                    for t, series in by_trace.items()}
+    has_mpki = any(p[2] for series in by_trace.values() for points in series.values()
+                   for p in points)
+    labels = sorted({k for t in traces for k in by_trace[t]}, key=lambda k: (k[0], k[1] or 0))
+    cols = 2 if len(traces) > 1 else 1
+    nrows = (len(traces) + cols - 1) // cols
     for metric, index, ylabel in (("miss_rate", 1, "miss rate (%)"),
                                   ("mpki", 2, "misses per kilo-instruction")):
         if metric == "mpki" and not has_mpki:
             notes.append("one-pass: the trace has no instruction counts; no MPKI figure")
             continue
-        fig, ax = new_figure()
-        all_entries = []
-        for i, ((label, ways), points) in enumerate(sorted(series.items(),
-                                                           key=lambda kv: (kv[0][0], kv[0][1] or 0))):
-            points.sort()
-            xs = [p[0] for p in points]
-            ys = [p[index] * (100.0 if index == 1 else 1.0) for p in points]
-            all_entries += xs
-            name = f"{label}, {ways}-way" if ways is not None else label
-            ax.plot(xs, ys, marker=MARKERS[i % len(MARKERS)] if len(xs) <= 16 else None,
-                    color=OKABE_ITO[i % len(OKABE_ITO)], label=name)
-        log2_axis(ax, all_entries)
-        ax.set_xlabel("TLB entries" + (" (sets x ways)" if sa else ", fully associative LRU"))
-        ax.set_ylabel(ylabel)
-        ax.set_ylim(bottom=0)
-        ax.legend(ncol=2 if len(series) > 4 else 1)
+        height = HEIGHT_IN if nrows == 1 and cols == 1 else 1.45 * nrows + 0.55
+        fig, axes = plt.subplots(nrows, cols, figsize=(WIDTH_IN, height), squeeze=False)
+        for i, trace in enumerate(traces):
+            ax = axes[i // cols][i % cols]
+            all_entries = []
+            for k, key in enumerate(labels):
+                points = sorted(by_trace[trace].get(key, []))
+                if not points:
+                    continue
+                label, ways = key
+                xs = [p[0] for p in points]
+                ys = [p[index] * (100.0 if index == 1 else 1.0) for p in points]
+                all_entries += xs
+                name = f"{label}, {ways}-way" if ways is not None else label
+                ax.plot(xs, ys, marker=MARKERS[k % len(MARKERS)] if len(xs) <= 16 else None,
+                        color=OKABE_ITO[k % len(OKABE_ITO)], label=name if i == 0 else None)
+            log2_axis(ax, all_entries)
+            ax.set_ylim(bottom=0)
+            if len(traces) > 1:
+                ax.set_title(trace_label(trace), pad=2)
+            if i % cols == 0:
+                ax.set_ylabel(ylabel)
+            if i // cols == nrows - 1:
+                ax.set_xlabel("TLB entries" + (" (sets x ways)" if sa else ", FA LRU"))
+        for j in range(len(traces), nrows * cols):
+            axes[j // cols][j % cols].set_visible(False)
+        if len(traces) > 1:
+            legend_rows = (len(labels) + 1) // 2
+            fig.tight_layout(pad=0.3, rect=(0, 0, 1, 1 - 0.17 * legend_rows / fig.get_figheight()))
+            fig.legend(loc="upper center", ncol=2, bbox_to_anchor=(0.5, 1.0))
+        else:
+            axes[0][0].legend(ncol=2 if len(labels) > 4 else 1)
         save(fig, out_dir, f"onepass_{metric}", written)
 
 
@@ -279,59 +311,225 @@ def plot_walk_cache(rows, out_dir, written, notes):
     save(fig, out_dir, "walk_cache_hit_rate", written)
 
 
+def tlb_columns(rows):
+    """{level: [TLB name]} of the TLBs whose level and lookup latency the
+    CSV carries (columns NAME.level and NAME.latency)."""
+    header = rows[0].keys()
+    levels = {}
+    for column in header:
+        if column.endswith(".latency") and column.count(".") == 1:
+            name = column[:-len(".latency")]
+            if f"{name}.level" in header and f"{name}.total.accesses" in header:
+                level = int(number(rows[0], f"{name}.level") or 0)
+                levels.setdefault(level, []).append(name)
+    return levels
+
+
 def plot_translation_cycles(rows, out_dir, written, notes):
+    """Cycles per request, stacked by where they went: lookups in the L1
+    TLBs, in the L2 (and deeper) TLBs, the page walk (waiting for a walker
+    and walking), the OS fault handler, and the rest (waiting for the
+    request port or for another request's walk). The parts are exact sums
+    from the report: accesses x lookup latency per TLB, the walks' cycles,
+    the handler's cycles; the rest is what remains of the total."""
     need = ["cycles.translation_total", "walks.walk_cycles", "walks.queue_cycles",
-            "requests.total"]
-    if any(c not in rows[0] for c in need):
-        notes.append("results.csv: no cycle columns; no translation_cycles figure")
+            "requests.total", "faults.handler_cycles"]
+    levels = tlb_columns(rows)
+    if any(c not in rows[0] for c in need) or 1 not in levels:
+        notes.append("results.csv: no cycle or TLB latency columns; no translation_cycles figure")
         return
     groups, columns = configurations(rows)
-    parts = {"waiting for a walker": [], "walking": [], "TLB lookups and the rest": []}
+    names = ["L1 TLB", "L2 TLB", "page walk", "fault handler", "port and merged waits"]
+    parts = {n: [] for n in names}
+    clamped = 0
     for _, members in groups:
         requests = sum(number(r, "requests.total") or 0 for r in members) or 1
         total = sum(number(r, "cycles.translation_total") or 0 for r in members)
-        queue = sum(number(r, "walks.queue_cycles") or 0 for r in members)
-        walk = sum(number(r, "walks.walk_cycles") or 0 for r in members)
-        parts["waiting for a walker"].append(queue / requests)
-        parts["walking"].append(walk / requests)
-        parts["TLB lookups and the rest"].append(max(total - queue - walk, 0) / requests)
+        l1 = l2 = 0.0
+        for r in members:
+            for level, tlbs in levels.items():
+                for t in tlbs:
+                    c = (number(r, f"{t}.total.accesses") or 0) * (number(r, f"{t}.latency") or 0)
+                    if level == 1:
+                        l1 += c
+                    else:
+                        l2 += c
+        walk = sum((number(r, "walks.walk_cycles") or 0) + (number(r, "walks.queue_cycles") or 0)
+                   for r in members)
+        fault = sum(number(r, "faults.handler_cycles") or 0 for r in members)
+        rest = total - l1 - l2 - walk - fault
+        if rest < 0:
+            clamped += 1
+            rest = 0.0
+        for n, v in zip(names, (l1, l2, walk, fault, rest)):
+            parts[n].append(v / requests)
+    if clamped:
+        notes.append(f"translation_cycles: {clamped} configuration(s) whose parts exceed the total "
+                     "(walks overlapping); their remainder is drawn as 0")
     fig, ax = new_figure()
     bottom = [0.0] * len(groups)
-    for k, (name, values) in enumerate(parts.items()):
+    for k, name in enumerate(names):
+        values = parts[name]
+        if not any(values):
+            continue
         ax.bar(range(len(groups)), values, 0.6, bottom=bottom, label=name,
-               color=OKABE_ITO[[5, 1, 2][k]], edgecolor="black", linewidth=0.3)
+               color=OKABE_ITO[[5, 2, 1, 6, 7][k]], edgecolor="black", linewidth=0.3)
         bottom = [b + v for b, v in zip(bottom, values)]
     config_axis(ax, [g[0] for g in groups], columns)
     n_traces = len({r["trace"] for r in rows})
     ax.set_ylabel("translation cycles / request" +
                   (f"\n{n_traces} traces pooled" if n_traces > 1 else ""))
-    ax.legend(ncol=2, loc="upper left", bbox_to_anchor=(0, 1.2))
+    ax.legend(ncol=2, loc="upper left", bbox_to_anchor=(0, 1.28))
     save(fig, out_dir, "translation_cycles", written)
+
+
+# ---- walk-latency CDF from the points' JSON reports --------------------------
+
+def read_report(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        raise InputError(f"{path}: {getattr(e, 'strerror', None) or e}") from e
+
+
+def plot_walk_latency_cdf(rows, csv_dirs, out_dir, written, notes):
+    """One panel per trace, one line per configuration: the fraction of
+    walks that finished within x cycles, from the 101 whole-percent
+    percentiles each point's report carries."""
+    if "point" not in rows[0]:
+        notes.append("results.csv: no point column; no walk_latency_cdf figure")
+        return
+    groups, columns = configurations(rows)
+    traces = []
+    for r in rows:
+        if r["trace"] not in traces:
+            traces.append(r["trace"])
+    curves = {}
+    for label, members in groups:
+        for r in members:
+            report = None
+            for d in csv_dirs:
+                path = os.path.join(d, "points", r["point"] + ".json")
+                if os.path.exists(path):
+                    report = read_report(path)
+                    break
+            if report is None:
+                notes.append(f"walk_latency_cdf: no report points/{r['point']}.json; figure skipped")
+                return
+            cdf = report.get("walks", {}).get("latency", {}).get("percentiles")
+            if not cdf or not report["walks"].get("count"):
+                continue
+            curves[(label, r["trace"])] = cdf
+    if not curves:
+        notes.append("walk_latency_cdf: no walks in any point; no figure")
+        return
+    shown = traces[:6]
+    if len(traces) > len(shown):
+        notes.append(f"walk_latency_cdf: the first {len(shown)} of {len(traces)} traces drawn")
+    cols = 2 if len(shown) > 1 else 1
+    nrows = (len(shown) + cols - 1) // cols
+    fig, axes = plt.subplots(nrows, cols, figsize=(WIDTH_IN, 1.45 * nrows + 0.5),
+                             sharey=True, squeeze=False)
+    fractions = [q / 100.0 for q in range(101)]
+    for i, trace in enumerate(shown):
+        ax = axes[i // cols][i % cols]
+        for k, (label, _) in enumerate(groups):
+            cdf = curves.get((label, trace))
+            if cdf is None:
+                continue
+            # a step CDF: p_q is the latency at or below which q% of walks finished
+            ax.step([max(v, 1) for v in cdf], fractions, where="post",
+                    color=OKABE_ITO[k % len(OKABE_ITO)], label=label if i == 0 else None)
+        ax.set_xscale("log")
+        ax.set_title(trace_label(trace), pad=2)
+        ax.set_ylim(0, 1.02)
+        if i % cols == 0:
+            ax.set_ylabel("fraction of walks")
+        if i // cols == nrows - 1:
+            ax.set_xlabel("walk latency (cycles)")
+    for j in range(len(shown), nrows * cols):
+        axes[j // cols][j % cols].set_visible(False)
+    legend_rows = 1 + (len(groups) + 2) // 3
+    fig.tight_layout(pad=0.3, rect=(0, 0, 1, 1 - 0.17 * legend_rows / fig.get_figheight()))
+    fig.legend(loc="upper center", ncol=min(len(groups), 3), bbox_to_anchor=(0.5, 1.0),
+               title=" / ".join(columns), title_fontsize=6)
+    save(fig, out_dir, "walk_latency_cdf", written)
+
+
+# ---- RTL-vs-model agreement (mmulab cosim --csv) -----------------------------
+
+AGREEMENT_FIRST = ["shape", "config", "trace"]
+AGREEMENT_STATS = ["requests", "walks", "walks_merged", "pte_reads", "pte_writes", "faults",
+                   "translation_cycles", "last_completion_cycle"]
+
+
+def plot_agreement(rows, out_dir, written, notes):
+    """Every statistic of every cross-check run, the model's value against
+    the value recomputed from the RTL's responses: agreement puts every
+    point on the diagonal. The title carries the per-translation verdict."""
+    fig, ax = new_figure(height=WIDTH_IN * 0.85)
+    lo, hi = math.inf, 0.0
+    for k, stat in enumerate(AGREEMENT_STATS):
+        xs, ys = [], []
+        for r in rows:
+            m, t = number(r, f"model.{stat}"), number(r, f"rtl.{stat}")
+            if m is None or t is None or m <= 0 or t <= 0:
+                continue
+            xs.append(m)
+            ys.append(t)
+        if not xs:
+            continue
+        lo, hi = min(lo, *xs, *ys), max(hi, *xs, *ys)
+        ax.scatter(xs, ys, s=9, marker=MARKERS[k % len(MARKERS)], facecolors="none",
+                   edgecolors=OKABE_ITO[(k + 1) % len(OKABE_ITO)], linewidths=0.6,
+                   label=stat.replace("_", " "))
+    if hi == 0:
+        notes.append("agreement: no statistics; no agreement figure")
+        plt.close(fig)
+        return
+    ax.plot([lo / 2, hi * 2], [lo / 2, hi * 2], color="#999999", linewidth=0.5, zorder=0)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("C model")
+    ax.set_ylabel("RTL (Verilator), recomputed from its responses")
+    compared = sum(number(r, "compared") or 0 for r in rows)
+    mismatches = sum(number(r, "mismatches") or 0 for r in rows)
+    shapes = sorted({r["shape"] for r in rows})
+    ax.set_title(f"{len(rows)} runs ({', '.join(shapes)}): {compared:,.0f} translations and "
+                 f"completion cycles compared, {mismatches:.0f} mismatches", fontsize=6)
+    ax.legend(ncol=2, loc="lower right")
+    save(fig, out_dir, "agreement", written)
 
 
 def main(argv):
     parser = argparse.ArgumentParser(
         description="Paper figures from mmulab sweep CSVs (docs/sweeps-grid.md).")
     parser.add_argument("csv", nargs="+",
-                        help="results.csv of `mmulab sweep SPEC` and/or CSVs of "
-                             "`mmulab sweep --one-pass --csv` (told apart by their header)")
+                        help="results.csv of `mmulab sweep SPEC`, CSVs of "
+                             "`mmulab sweep --one-pass --csv`, CSVs of `mmulab cosim --csv` "
+                             "(told apart by their header)")
     parser.add_argument("--out", default="figures",
                         help="directory of the PDF and PNG files (default: figures)")
     args = parser.parse_args(argv)
     plt.rcParams.update(STYLE)
     try:
-        grid_rows, one_pass_rows = [], []
+        grid_rows, one_pass_rows, agreement_rows, grid_dirs = [], [], [], []
         for path in args.csv:
             header, rows = read_csv(path)
             if header[:3] == ONE_PASS_FIRST:
                 one_pass_rows += rows
+            elif header[:3] == AGREEMENT_FIRST:
+                agreement_rows += rows
             elif header[0] == "preset" and "trace" in header:
                 if grid_rows and list(grid_rows[0].keys()) != header:
                     raise InputError(f"{path}: its columns differ from the first results.csv")
                 grid_rows += rows
+                grid_dirs.append(os.path.dirname(os.path.abspath(path)))
             else:
-                raise InputError(f"{path}: neither a results.csv of `mmulab sweep SPEC` nor a "
-                                 f"one-pass CSV (header starts {','.join(header[:3])})")
+                raise InputError(f"{path}: not a results.csv of `mmulab sweep SPEC`, a one-pass "
+                                 f"CSV or a `mmulab cosim --csv` table "
+                                 f"(header starts {','.join(header[:3])})")
         os.makedirs(args.out, exist_ok=True)
         written, notes = [], []
         if one_pass_rows:
@@ -340,6 +538,9 @@ def main(argv):
             plot_walk_latency(grid_rows, args.out, written, notes)
             plot_walk_cache(grid_rows, args.out, written, notes)
             plot_translation_cycles(grid_rows, args.out, written, notes)
+            plot_walk_latency_cdf(grid_rows, grid_dirs, args.out, written, notes)
+        if agreement_rows:
+            plot_agreement(agreement_rows, args.out, written, notes)
     except InputError as e:
         print(f"plot.py: {e}", file=sys.stderr)
         return 1

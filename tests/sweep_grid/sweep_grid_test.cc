@@ -300,7 +300,8 @@ TEST_F(SweepGridCsv, FlattensReportsIntoTidyRows)
         " \"mpki\": {\"l1dtlb\": {\"load\": 1.500000}}},"
         " \"config\": {\"name\": \"ignored\"},"
         " \"tlbs\": [{\"name\": \"l1dtlb\", \"level\": 1, \"load\": {\"misses\": 3}}],"
-        " \"walks\": {\"latency\": {\"p50\": 60}, \"walks_by_pte_reads\": [4, 5]},"
+        " \"walks\": {\"latency\": {\"p50\": 60, \"percentiles\": [3, 60, 90]},"
+        " \"walks_by_pte_reads\": [4, 5]},"
         " \"walk_cache\": {\"design\": \"split\", \"levels\": [{\"level\": 2, \"hit_rate\": 0.250000}]}}";
     const char *report_b =
         "{\"run\": {\"instructions\": 20}, \"tlbs\": [{\"name\": \"dtlb\", \"level\": 1,"
@@ -318,13 +319,13 @@ TEST_F(SweepGridCsv, FlattensReportsIntoTidyRows)
     ss << f.rdbuf();
     std::string tr = dir_ + "/x.mmt";
     EXPECT_EQ(ss.str(),
-              "preset,k,trace,instructions,l1dtlb.load.mpki,l1dtlb.level,l1dtlb.load.misses,"
+              "preset,k,trace,point,instructions,l1dtlb.load.mpki,l1dtlb.level,l1dtlb.load.misses,"
               "walks.latency.p50,walks.walks_by_pte_reads.0,walks.walks_by_pte_reads.1,"
               "walk_cache.design,walk_cache.levels.l2.hit_rate,dtlb.level,dtlb.load.misses,note\n"
-              "p1,\"v,1\"," + tr + ",10,1.500000,1,3,60,4,5,split,0.250000,,,\n"
-              "p1,2," + tr + ",10,1.500000,1,3,60,4,5,split,0.250000,,,\n"
-              "p2,\"v,1\"," + tr + ",20,,,,,,,,,1,7,\"a \"\"q\"\"\"\n"
-              "p2,2," + tr + ",10,1.500000,1,3,60,4,5,split,0.250000,,,\n");
+              "p1,\"v,1\"," + tr + "," + points_[0].id + ",10,1.500000,1,3,60,4,5,split,0.250000,,,\n"
+              "p1,2," + tr + "," + points_[1].id + ",10,1.500000,1,3,60,4,5,split,0.250000,,,\n"
+              "p2,\"v,1\"," + tr + "," + points_[2].id + ",20,,,,,,,,,1,7,\"a \"\"q\"\"\"\n"
+              "p2,2," + tr + "," + points_[3].id + ",10,1.500000,1,3,60,4,5,split,0.250000,,,\n");
     EXPECT_NE(access((out + ".tmp").c_str(), F_OK), 0);
 
     // a missing or broken point file is an error naming it

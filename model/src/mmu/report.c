@@ -26,8 +26,8 @@ static void tlb_section(strbuf *sb, const mmu *m, const mmu_stats *s)
     sb_printf(sb, "  \"tlbs\": [");
     for (unsigned i = 0; i < m->cfg.n_tlbs; i++) {
         const mmu_tlb_stats *t = &s->tlb[i];
-        sb_printf(sb, "%s\n    {\"name\": \"%s\", \"level\": %u", i ? "," : "", m->cfg.tlbs[i].name,
-                  m->cfg.tlbs[i].level);
+        sb_printf(sb, "%s\n    {\"name\": \"%s\", \"level\": %u, \"latency\": %u", i ? "," : "",
+                  m->cfg.tlbs[i].name, m->cfg.tlbs[i].level, m->cfg.tlbs[i].latency);
         uint64_t ta = 0, th = 0, tm = 0;
         for (unsigned a = 0; a < MM_ACCESS_COUNT; a++) {
             sb_printf(sb, ", \"%s\": ", mm_access_name((mm_access)a));
@@ -60,10 +60,14 @@ static void walk_section(strbuf *sb, const mmu *m, const mmu_stats *s)
     const hist *h = &m->walk_latency;
     sb_printf(sb,
               "    \"latency\": {\"mean\": %.6f, \"p50\": %llu, \"p90\": %llu, \"p99\": %llu, "
-              "\"max\": %llu},\n",
+              "\"max\": %llu,\n      \"percentiles\": [",
               ratio(h->sum, h->count), (unsigned long long)hist_percentile(h, 50),
               (unsigned long long)hist_percentile(h, 90), (unsigned long long)hist_percentile(h, 99),
               (unsigned long long)h->max);
+    /* every whole percent, p0 = the shortest walk: a latency CDF for plots */
+    for (unsigned q = 0; q <= 100; q++)
+        sb_printf(sb, "%s%llu", q ? ", " : "", (unsigned long long)hist_percentile(h, q));
+    sb_printf(sb, "]},\n");
     sb_printf(sb, "    \"walk_cycles\": %llu, \"queue_cycles\": %llu, \"fills_dropped\": %llu},\n",
               (unsigned long long)s->walk_cycles, (unsigned long long)s->walk_queue_cycles,
               (unsigned long long)s->fills_dropped);
