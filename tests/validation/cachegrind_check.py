@@ -209,7 +209,10 @@ def check_sort(args, scratch):
             x = (x * 69069 + 1) % 2**32
             f.write("%d\n" % x)
     trace = os.path.join(scratch, "sort.mmt")
-    program = ["sort", "-n", "--parallel=1"]
+    # -S fixes the buffer: without it sort sizes it from the memory free at
+    # the moment, so the lackey run and the cachegrind run could take
+    # different paths through malloc on a busy machine
+    program = ["sort", "-n", "--parallel=1", "-S", "1M"]
     capture_trace(args, trace, program, stdin=numbers)
     assert_page_zero_untouched(args, trace)
     name, geometry = GEOMETRIES[0]
