@@ -11,6 +11,7 @@
 #   area/                     Yosys cells and flip-flops of the L2 TLB sizes,
 #                             joined with their miss rates
 #   figures/                  scripts/plot.sh over all of the above
+#   summary.md                the tables docs/results.md discusses
 # Usage: scripts/reproduce.sh [--resume]
 #   --resume  keep the points and files a previous (interrupted) run finished
 # Environment: MMULAB_BUILD_DIR (default build/), MMULAB_COSIM_RECORDS
@@ -23,7 +24,7 @@ resume=0
 for arg in "$@"; do
   case "$arg" in
     --resume) resume=1 ;;
-    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "reproduce.sh: unknown argument $arg; see --help" >&2; exit 2 ;;
   esac
 done
@@ -49,7 +50,7 @@ atomic() { local tmp="$1.tmp.$$"; cat > "$tmp" && mv -f "$tmp" "$1"; }
 
 if [ "$resume" = 0 ]; then
   rm -rf "$out/presets" "$out/walk-caches" "$out/pages" "$out/tlb-size" "$out/agreement" \
-         "$out/area" "$out/figures"
+         "$out/area" "$out/figures" "$out/summary.md"
 fi
 
 for spec in results/specs/*.json; do
@@ -108,5 +109,6 @@ plot agreement "$out/agreement/agreement.csv"
 if [ -s "$out/area/area.csv" ]; then
   plot area "$out/area/area.csv" "$out/area/results.csv"
 fi
-step "done: $out/figures"
+python3 scripts/summarize.py "$out" "$out/summary.md"
+step "done: $out/summary.md, $out/figures"
 find "$out/figures" -name '*.png' | sort
