@@ -108,7 +108,8 @@ def trace_label(path):
 def save(fig, out_dir, name, written):
     for ext in ("pdf", "png"):
         path = os.path.join(out_dir, f"{name}.{ext}")
-        fig.savefig(path)
+        # no creation date: the same CSVs give byte-identical figures
+        fig.savefig(path, metadata={"CreationDate": None} if ext == "pdf" else None)
         written.append(path)
     plt.close(fig)
 
@@ -496,9 +497,9 @@ def plot_agreement(rows, out_dir, written, notes):
     compared = sum(number(r, "compared") or 0 for r in rows)
     mismatches = sum(number(r, "mismatches") or 0 for r in rows)
     shapes = sorted({r["shape"] for r in rows})
-    ax.set_title(f"{len(rows)} runs ({', '.join(shapes)}): {compared:,.0f} translations and "
-                 f"completion cycles compared, {mismatches:.0f} mismatches", fontsize=6)
-    ax.legend(ncol=2, loc="lower right")
+    ax.set_title(f"{len(rows)} runs ({', '.join(shapes)}): {compared:,.0f} translations\n"
+                 f"and completion cycles compared, {mismatches:.0f} mismatches", fontsize=6)
+    ax.legend(ncol=1, loc="upper left")
     save(fig, out_dir, "agreement", written)
 
 
