@@ -18,6 +18,7 @@
 #include "mmulab/pt.h"
 #include "model_side.h"
 #include "random_feeder.h"
+#include "rtl_io.h"
 #include "shape.h"
 
 namespace {
@@ -198,14 +199,6 @@ std::vector<std::string> random_config(const mmu_config &base, uint64_t seed)
     return sets;
 }
 
-// The part of a generated package that describes the build: from the
-// `package` line on (the comment above it names the config it came from).
-std::string package_body(const char *text)
-{
-    const char *p = strstr(text, "package mmu_cfg_pkg;");
-    return p ? std::string(p) : std::string(text);
-}
-
 const cosim::Shape *find_shape(const mmu_config &cfg, std::string &error)
 {
     mm_error err{};
@@ -214,13 +207,13 @@ const cosim::Shape *find_shape(const mmu_config &cfg, std::string &error)
         error = err.msg;
         return nullptr;
     }
-    std::string body = package_body(pkg);
+    std::string body = cosim::package_body(pkg);
     free(pkg);
     unsigned n = 0;
     const cosim::Shape *all = cosim::shapes(&n);
     std::string names;
     for (unsigned i = 0; i < n; i++) {
-        if (package_body(all[i].package) == body)
+        if (cosim::package_body(all[i].package) == body)
             return &all[i];
         names += (names.empty() ? "" : ", ") + std::string(all[i].name);
     }

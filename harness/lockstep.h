@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "rtl_io.h"
 #include "model_side.h"
 #include "result.h"
 #include "verilated.h"
@@ -60,9 +61,6 @@ inline void set_port_bits(VlWide<N> &v, unsigned lsb, unsigned width, uint64_t x
             v[b / 32] &= ~(1u << (b % 32));
     }
 }
-
-// Field widths of mmu_pkg (rtl/mmu_pkg.sv)
-constexpr unsigned kPaW = 52, kLevelW = 3;
 
 template <class V> class Lockstep {
 public:
@@ -249,29 +247,11 @@ private:
     {
         top_->ctx_we_i = 1;
         top_->ctx_asid_i = c.asid;
-        auto &w = top_->ctx_i;
-        set_port_bits(w, 0, 3, (uint64_t)c.format);
-        set_port_bits(w, 3, kPaW, c.root_pa);
-        set_port_bits(w, 55, 7, c.pa_bits);
-        set_port_bits(w, 62, 1, c.ad == WALK_AD_FAULT);
-        set_port_bits(w, 63, 1, c.nxe);
-        set_port_bits(w, 64, 1, c.wp);
-        set_port_bits(w, 65, 1, c.smep);
-        set_port_bits(w, 66, 1, c.smap);
-        set_port_bits(w, 67, 1, c.sum);
-        set_port_bits(w, 68, 1, c.mxr);
-        set_port_bits(w, 69, 1, c.svnapot);
-        set_port_bits(w, 70, 1, c.svpbmt);
+        for (const PortField &f : ctx_fields(c))
+            set_port_bits(top_->ctx_i, f.lsb, f.width, f.value);
         Event &e = note(Event::kContext);
         e.asid = c.asid;
         e.addr = c.root_pa;
-    }
-
-    static std::string hex(uint64_t v)
-    {
-        char b[24];
-        snprintf(b, sizeof b, "%llx", (unsigned long long)v);
-        return b;
     }
 
     void cycle()
@@ -332,15 +312,8 @@ private:
         if (fst_ && t_ >= opt_.wave_from)
             fst_->dump(2 * t_);
 
-        if (top_->overflow_o) {
-            static const char *const what[] = {"a free hit lane", "a context slot for the ASID",
-                                               "a TLB fill port"};
-            std::string lacking;
-            for (unsigned b = 0; b < 3; b++)
-                if ((top_->overflow_o >> b) & 1u)
-                    lacking += (lacking.empty() ? "" : ", ") + std::string(what[b]);
-            diverge("the RTL ran out of a bounded resource: " + lacking);
-        }
+        if (top_->overflow_o)
+            diverge(overflow_text(top_->overflow_o));
         if (top_->mem_req_valid_o)
             serve_pte();
         check_responses();
@@ -406,28 +379,19 @@ private:
         ev.value = top_->mem_req_wdata_o;
         ev.a = (uint8_t)top_->mem_req_level_o;
         ev.b = write;
-        auto rtl_text = [&]() {
-            return std::string(write ? "write" : "read") + " pa 0x" + hex(pa) + " level " +
-                   std::to_string(top_->mem_req_level_o) +
-                   (write ? " value 0x" + hex(top_->mem_req_wdata_o) : "");
-        };
+        unsigned level = top_->mem_req_level_o;
+        uint64_t value = top_->mem_req_wdata_o;
         if (it == model_.pte.end() || it->second.empty()) {
-            diverge("the RTL's walk for request " + std::to_string(id) + " made a PTE " + rtl_text() +
-                    " the model's walk did not make");
+            diverge("the RTL's walk for request " + std::to_string(id) + " made a PTE " +
+                    describe_pte(write, pa, level, value) + " the model's walk did not make");
             return;
         }
         PteAccess a = it->second.front();
         it->second.pop_front();
         if (it->second.empty())
             model_.pte.erase(it);
-        if (a.pa != pa || a.is_write != write || a.level != top_->mem_req_level_o ||
-            (write && a.value != top_->mem_req_wdata_o) || a.cycle != t_) {
-            std::string model_side = std::string(a.is_write ? "write" : "read") + " pa 0x" +
-                                     hex(a.pa) + " level " + std::to_string(a.level) +
-                                     (a.is_write ? " value 0x" + hex(a.value) : "") + " at cycle " +
-                                     std::to_string(a.cycle);
-            diverge("PTE access of request " + std::to_string(id) + ": RTL " + rtl_text() +
-                    " at cycle " + std::to_string(t_) + "; model " + model_side);
+        if (!pte_matches(a, write, pa, level, value, t_)) {
+            diverge(describe_pte_difference(id, a, write, pa, level, value, t_));
             return;
         }
         mem_pending_.push_back(PendingRsp{t_ + a.latency, a.is_write ? 0 : a.value, a.error != 0});
@@ -459,18 +423,6 @@ private:
         }
     }
 
-    static std::string describe(const mmu_response &r)
-    {
-        std::ostringstream o;
-        o << "pa 0x" << hex(r.pa) << " level " << (int)r.level << " fault "
-          << mm_fault_name((mm_fault)r.fault) << " hit "
-          << (r.hit == MMU_HIT_WALK ? std::string("walk") : "tlb" + std::to_string(r.hit))
-          << " pwc_level " << (int)r.pwc_level << " pte_reads " << (int)r.pte_reads
-          << " pte_writes " << (int)r.pte_writes << (r.merged ? " merged" : "") << " completion "
-          << r.completion_cycle;
-        return o.str();
-    }
-
     void compare(const mmu_response &r)
     {
         auto it = model_.responses.find(r.id);
@@ -485,15 +437,8 @@ private:
             return;
         }
         const mmu_response &m = it->second;
-        if (m.pa != r.pa || m.level != r.level || m.fault != r.fault || m.hit != r.hit ||
-            m.pwc_level != r.pwc_level || m.pte_reads != r.pte_reads ||
-            m.pte_writes != r.pte_writes || m.merged != r.merged ||
-            m.completion_cycle != r.completion_cycle) {
-            std::ostringstream o;
-            o << "request " << r.id << " va 0x" << hex(m.va) << " asid " << m.asid << " "
-              << mm_access_name((mm_access)m.access) << " issued at cycle " << m.issue_cycle
-              << "\n  model: " << describe(m) << "\n  RTL:   " << describe(r);
-            diverge(o.str());
+        if (!same_response(m, r)) {
+            diverge(describe_difference(m, r));
             return;
         }
         auto issue = issue_cycle_.find(r.id);

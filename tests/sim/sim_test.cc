@@ -239,6 +239,109 @@ TEST(Sim, RepeatHitShortcutChangesNothing)
     EXPECT_EQ(with_callback, without);
 }
 
+// A port that issues into the machine's MMU as the machine would, and may
+// report a later accept cycle (a slower port in front of the MMU).
+struct CountingPort {
+    sim *s = nullptr;
+    uint64_t extra_accept_cycles = 0;
+    std::vector<mmu_request> requests;
+    std::vector<uint64_t> accepted;
+    uint64_t flushes = 0;
+    static int request(void *opaque, const mmu_request *req, uint64_t *accepted, mm_error *err)
+    {
+        auto *p = static_cast<CountingPort *>(opaque);
+        int rc = mmu_issue(sim_mmu(p->s), req, err);
+        *accepted = mmu_port_cycle(sim_mmu(p->s)) + p->extra_accept_cycles;
+        p->requests.push_back(*req);
+        p->accepted.push_back(*accepted);
+        return rc;
+    }
+    static int flush(void *opaque, const mmu_flush *f, mm_error *err)
+    {
+        auto *p = static_cast<CountingPort *>(opaque);
+        p->flushes++;
+        return mmu_flush_issue(sim_mmu(p->s), f, err);
+    }
+    void install(sim *machine)
+    {
+        s = machine;
+        sim_port port{request, flush, this};
+        sim_set_port(machine, &port);
+    }
+};
+
+std::vector<trace_record> port_trace()
+{
+    std::vector<trace_record> recs;
+    recs.push_back(event(TRACE_MMAP, 0, 0x40000, 0x8000, TRACE_PROT_READ | TRACE_PROT_WRITE));
+    for (unsigned i = 0; i < 3000; i++)
+        recs.push_back(access(0x40000 + (uint64_t)(i * 2654435761u % 0x9000), (mm_access)(i % 3),
+                              8, i % 4));
+    recs.push_back(event(TRACE_MPROTECT, 0, 0x40000, 0x2000, TRACE_PROT_READ));
+    for (unsigned i = 0; i < 100; i++)
+        recs.push_back(access(0x40000 + (uint64_t)i * 0x100, MM_ACCESS_STORE));
+    recs.push_back(event(TRACE_MUNMAP, 0, 0x42000, 0x1000));
+    recs.push_back(access(0x42000));
+    return recs;
+}
+
+// Through a port that issues as the machine would, every request and
+// flush passes the port and the report is the direct run's.
+TEST(Sim, PortSeesEveryOperationAndChangesNothing)
+{
+    std::vector<trace_record> recs = port_trace();
+    // the last accesses: repeat hits, once the walks are done, issued in one
+    // cycle while a one-operation port is behind
+    recs.push_back(access(0x43000, MM_ACCESS_LOAD, 8, 0));
+    recs.push_back(access(0x43008, MM_ACCESS_LOAD, 8, 1000));
+    recs.push_back(access(0x43010, MM_ACCESS_LOAD, 8, 0));
+    recs.push_back(access(0x43018, MM_ACCESS_LOAD, 8, 0));
+    for (const char *issue : {"open", "blocking", "open-one-port"}) {
+        auto report = [&](CountingPort *port) {
+            mmu_config c = config(strcmp(issue, "blocking") ? "open" : "blocking");
+            if (!strcmp(issue, "open-one-port"))
+                c.core.port_ops_per_cycle = 1;
+            Machine m(c);
+            sim_set_response_fn(m.s(), nullptr, nullptr);
+            if (port)
+                port->install(m.s());
+            mm_error err{};
+            EXPECT_EQ(sim_feed(m.s(), recs.data(), recs.size(), &err), MM_OK) << err.msg;
+            sim_finish(m.s());
+            if (port) {
+                EXPECT_EQ(port->requests.size(), m.stats().translations) << issue;
+                EXPECT_EQ(port->flushes, m.mstats().flushes) << issue;
+            }
+            char *json = sim_report_json(m.s(), "x");
+            std::string out = json ? json : "";
+            std::free(json);
+            return out;
+        };
+        CountingPort port;
+        std::string through_port = report(&port), direct = report(nullptr);
+        ASSERT_FALSE(direct.empty());
+        EXPECT_GT(port.flushes, 0u);
+        EXPECT_EQ(through_port, direct) << issue;
+    }
+}
+
+// The machine's next issue cycle never precedes the accept cycle its port
+// reported, as with a stalled MMU port.
+TEST(Sim, PortAcceptCycleHoldsBackTheNextIssue)
+{
+    std::vector<trace_record> recs = port_trace();
+    Machine m(config());
+    CountingPort port;
+    port.extra_accept_cycles = 7;
+    port.install(m.s());
+    mm_error err{};
+    ASSERT_EQ(sim_feed(m.s(), recs.data(), recs.size(), &err), MM_OK) << err.msg;
+    sim_finish(m.s());
+    ASSERT_GT(port.requests.size(), 3000u);
+    for (size_t i = 1; i < port.requests.size(); i++)
+        ASSERT_GE(port.requests[i].cycle, port.accepted[i - 1]) << "request " << i;
+}
+
 mmu_config os_config(const char *budget, const char *issue = "open")
 {
     mmu_config c;

@@ -57,6 +57,22 @@ mmu *sim_mmu(sim *s);
 /* Optional observer of every response (cosimulation, tests). */
 void sim_set_response_fn(sim *s, mmu_response_fn fn, void *opaque);
 
+/* Where the machine sends its translation requests and flushes instead of
+ * straight into its MMU: the SystemC platform (harness/systemc/) routes
+ * them through a TLM socket to a component that wraps sim_mmu(s). When a
+ * function returns MM_OK it has issued the operation into sim_mmu(s) at
+ * its cycle; request stores in *accepted the cycle the request port took
+ * it (mmu_port_cycle after a direct issue), which the machine's next issue
+ * cycle never precedes. Results equal those of a direct run. */
+typedef struct {
+    int (*request)(void *opaque, const mmu_request *req, uint64_t *accepted, mm_error *err);
+    int (*flush)(void *opaque, const mmu_flush *flush, mm_error *err);
+    void *opaque;
+} sim_port;
+
+/* Installs port (copied; NULL: straight into the MMU, the default). */
+void sim_set_port(sim *s, const sim_port *port);
+
 /* ---- starting from a real process's memory (docs/os-model.md, "Importing
  * a real process") ---- */
 #define SIM_IMAGE_FIRST_PROCESS UINT32_MAX

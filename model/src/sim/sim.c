@@ -57,6 +57,7 @@ struct sim {
     const void *last_proc[MM_ACCESS_COUNT];
     uint64_t last_vpn[MM_ACCESS_COUNT];
     sim_image_state image; /* sim_load_image */
+    sim_port port;         /* sim_set_port; request NULL: the MMU directly */
 };
 
 /* The MMU's fault hook: the OS resolves the fault (allocating, swapping in
@@ -164,6 +165,14 @@ void sim_destroy(sim *s)
 void sim_set_response_fn(sim *s, mmu_response_fn fn, void *opaque)
 {
     mmu_set_response_fn(s->mmu, fn, opaque);
+}
+
+void sim_set_port(sim *s, const sim_port *port)
+{
+    if (port)
+        s->port = *port;
+    else
+        memset(&s->port, 0, sizeof s->port);
 }
 
 mmu *sim_mmu(sim *s)
@@ -302,17 +311,22 @@ static int issue_one(sim *s, process *p, uint64_t va, mm_access access, mm_error
     req.asid = p->asid;
     req.access = (uint8_t)access;
     req.priv = MM_PRIV_USER;
-    rc = mmu_issue(s->mmu, &req, err);
+    uint64_t accepted;
+    if (s->port.request) {
+        rc = s->port.request(s->port.opaque, &req, &accepted, err);
+    } else {
+        rc = mmu_issue(s->mmu, &req, err);
+        accepted = mmu_port_cycle(s->mmu);
+    }
     if (rc != MM_OK)
         return rc;
     /* the core stalls with a stalled request port: it issues no earlier */
-    uint64_t accepted = mmu_port_cycle(s->mmu);
     if (accepted > s->cycle)
         s->cycle = accepted;
     if (s->cfg.core.issue == CFG_ISSUE_BLOCKING)
         mmu_drain(s->mmu);
     s->stats.translations++;
-    s->stats.last_cycle = s->cycle;
+    s->stats.last_cycle = req.cycle;
     return MM_OK;
 }
 
@@ -338,6 +352,8 @@ static int do_access(sim *s, const trace_record *r, mm_error *err)
 static int flush_at(sim *s, mmu_flush *f, mm_error *err)
 {
     f->cycle = s->cycle;
+    if (s->port.flush)
+        return s->port.flush(s->port.opaque, f, err);
     return mmu_flush_issue(s->mmu, f, err);
 }
 
@@ -539,8 +555,7 @@ static int flush_asid(sim *s, uint16_t asid, mm_error *err)
     mmu_flush f = {0};
     f.kind = MMU_FLUSH_ASID;
     f.asid = asid;
-    f.cycle = s->cycle;
-    return mmu_flush_issue(s->mmu, &f, err);
+    return flush_at(s, &f, err);
 }
 
 /* The trace's process events handed to the OS layer. */
@@ -681,7 +696,7 @@ static bool fast_access(sim *s, const trace_record *r)
 {
     process *p = s->current;
     unsigned a = r->access;
-    if (!p || a >= MM_ACCESS_COUNT || s->cfg.core.issue != CFG_ISSUE_OPEN ||
+    if (!p || a >= MM_ACCESS_COUNT || s->cfg.core.issue != CFG_ISSUE_OPEN || s->port.request ||
         (r->va >> 12) != s->last_vpn[a] || p != s->last_proc[a] ||
         (r->va & (PAGE - 1)) + (r->size ? r->size : 1u) > PAGE)
         return false;
