@@ -16,6 +16,8 @@ two-column paper (3.3 in wide), in the Okabe-Ito colour-blind-safe palette:
                                    waiting for the port or a merged walk
   agreement                        RTL vs model: every statistic of every
                                    `mmulab cosim --csv` run on the diagonal
+  area                             miss rate against MMU storage bits, from
+                                   `mmulab area --csv` joined with results.csv
 A figure is skipped (with a note) when the inputs lack its columns.
 """
 import argparse
@@ -503,6 +505,64 @@ def plot_agreement(rows, out_dir, written, notes):
     save(fig, out_dir, "agreement", written)
 
 
+# ---- miss rate against hardware cost (mmulab area --csv + results.csv) -------
+
+def plot_area(area_rows, grid_rows, out_dir, written, notes):
+    """One point per configuration: the storage bits `mmulab area` counts
+    for the whole MMU (flip-flop bits + memory bits) against the miss rate
+    of the TLB whose geometry the configurations vary, one line per trace.
+    The two CSVs join on the preset and the keys they share."""
+    header = list(area_rows[0].keys())
+    set_keys = header[header.index("config") + 1:header.index("mode")]
+    grid_keys = config_columns(grid_rows)
+    keys = [k for k in set_keys if k in grid_rows[0]]
+    varying = [k for k in keys if len({r[k] for r in grid_rows}) > 1]
+    tlb = varying[0].split(".")[0] if varying else None
+    if not keys or tlb is None or f"{tlb}.total.misses" not in grid_rows[0]:
+        notes.append("area: the area CSV and results.csv share no varying TLB key "
+                     f"(area keys {set_keys}, sweep keys {grid_keys}); no area figure")
+        return
+    bits = {}
+    for r in area_rows:
+        if r["block"] == "total":
+            bits[(r["preset"], *(r[k] for k in keys))] = (
+                (number(r, "flip_flops") or 0) + (number(r, "memory_bits") or 0))
+    traces = []
+    for r in grid_rows:
+        if r["trace"] not in traces:
+            traces.append(r["trace"])
+    fig, ax = new_figure()
+    drawn = 0
+    for i, t in enumerate(traces):
+        points = []
+        for r in grid_rows:
+            key = (r["preset"], *(r[k] for k in keys))
+            accesses = number(r, f"{tlb}.total.accesses")
+            if r["trace"] != t or key not in bits or not accesses:
+                continue
+            points.append((bits[key], 100.0 * (number(r, f"{tlb}.total.misses") or 0) / accesses,
+                           r[varying[0]]))
+        if not points:
+            continue
+        points.sort()
+        ax.plot([p[0] for p in points], [p[1] for p in points], marker=MARKERS[i % len(MARKERS)],
+                color=OKABE_ITO[i % len(OKABE_ITO)], label=trace_label(t))
+        if i == 0:
+            for x, y, label in points:
+                ax.annotate(label, (x, y), textcoords="offset points", xytext=(2, 3), fontsize=5)
+        drawn += 1
+    if not drawn:
+        notes.append("area: no configuration of results.csv has an area figure; no area figure")
+        plt.close(fig)
+        return
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel(f"MMU storage bits (labels: {varying[0]})")
+    ax.set_ylabel(f"{tlb} miss rate (%)")
+    ax.set_ylim(bottom=0)
+    ax.legend(ncol=2)
+    save(fig, out_dir, "area", written)
+
+
 def main(argv):
     parser = argparse.ArgumentParser(
         description="Paper figures from mmulab sweep CSVs (docs/sweeps-grid.md).")
@@ -515,13 +575,15 @@ def main(argv):
     args = parser.parse_args(argv)
     plt.rcParams.update(STYLE)
     try:
-        grid_rows, one_pass_rows, agreement_rows, grid_dirs = [], [], [], []
+        grid_rows, one_pass_rows, agreement_rows, area_rows, grid_dirs = [], [], [], [], []
         for path in args.csv:
             header, rows = read_csv(path)
             if header[:3] == ONE_PASS_FIRST:
                 one_pass_rows += rows
             elif header[:3] == AGREEMENT_FIRST:
                 agreement_rows += rows
+            elif "block" in header and "flip_flops" in header:
+                area_rows += rows
             elif header[0] == "preset" and "trace" in header:
                 if grid_rows and list(grid_rows[0].keys()) != header:
                     raise InputError(f"{path}: its columns differ from the first results.csv")
@@ -542,6 +604,10 @@ def main(argv):
             plot_walk_latency_cdf(grid_rows, grid_dirs, args.out, written, notes)
         if agreement_rows:
             plot_agreement(agreement_rows, args.out, written, notes)
+        if area_rows and grid_rows:
+            plot_area(area_rows, grid_rows, args.out, written, notes)
+        elif area_rows:
+            notes.append("area: an area CSV needs the sweep's results.csv beside it; no area figure")
     except InputError as e:
         print(f"plot.py: {e}", file=sys.stderr)
         return 1
