@@ -27,4 +27,8 @@ int cmd_rtl_params(int argc, char **argv);
 /* `mmulab cosim ...`: runs the RTL/model lockstep harness (docs/rtl.md) */
 int cmd_cosim(int argc, char **argv);
 
+/* `mmulab area`: cells and flip-flops per RTL block, synthesized with Yosys
+ * (docs/cli.md) */
+int cmd_area(int argc, char **argv);
+
 #endif

@@ -22,6 +22,7 @@ static void usage(FILE *f)
             "            or every TLB size in one pass (mmulab sweep --one-pass TRACE)\n"
             "  cosim     run the RTL and the model in lockstep on a trace (mmulab cosim --help)\n"
             "  rtl-params  the RTL's parameters for a config (package mmu_cfg_pkg)\n"
+            "  area      cells and flip-flops per RTL block, synthesized with Yosys\n"
             "  os        import a live process's address space as an image (mmulab os --help)\n"
             "  presets   list the compiled-in configuration presets\n"
             "  help      this text\n");
@@ -53,6 +54,8 @@ int main(int argc, char **argv)
         return cmd_rtl_params(argc - 2, argv + 2);
     if (!strcmp(cmd, "cosim"))
         return cmd_cosim(argc - 2, argv + 2);
+    if (!strcmp(cmd, "area"))
+        return cmd_area(argc - 2, argv + 2);
     if (!strcmp(cmd, "presets")) {
         for (const char *const *p = cfg_preset_names(); *p; p++)
             printf("%s\n", *p);

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 MMULAB_DEBS=(build-essential cmake pkg-config libgtest-dev googletest libcjson-dev gcovr
-             zlib1g-dev libzstd-dev liblzma-dev valgrind python3 verilator libsystemc-dev)
+             zlib1g-dev libzstd-dev liblzma-dev valgrind python3 verilator libsystemc-dev yosys)
 
 mmulab_install_deps() {
   local missing=()

@@ -1,21 +1,16 @@
 #!/usr/bin/env bash
 # yosys_check.sh — synthesizes rtl/mmu_pwc.sv in each design with Yosys
 # (read_verilog -sv; proc; opt) and fails on any warning or error. Yosys 0.23
-# (Debian bookworm) cannot parse `module m import pkg::*;`, so it reads a
-# copy in which the import is dropped and every mmu_pkg name is written
-# mmu_pkg::Name; the logic is unchanged.
+# (Debian bookworm) cannot parse `module m import pkg::*;`: it reads the
+# copies scripts/yosys_prep.py writes (imports dropped, package names
+# qualified); the logic is unchanged.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-names=$(grep -oP 'localparam\s+[^=]*?\b\K\w+(?=\s*=)' "$root/rtl/mmu_pkg.sv" | sort -u)
-expr='s/ import mmu_pkg::\*;//'
-for n in $names; do expr="$expr; s/\\b$n\\b/mmu_pkg::$n/g"; done
-files="$root/rtl/mmu_pkg.sv"
-for f in mmu_pwc_repl mmu_pwc_tc mmu_pwc_pte mmu_pwc; do
-  sed -E "$expr" "$root/rtl/$f.sv" > "$work/$f.sv"
-  files="$files $work/$f.sv"
-done
+files=$(python3 "$root/scripts/yosys_prep.py" -o "$work" "$root/rtl/mmu_pkg.sv" \
+        "$root/rtl/mmu_pwc_repl.sv" "$root/rtl/mmu_pwc_tc.sv" "$root/rtl/mmu_pwc_pte.sv" "$root/rtl/mmu_pwc.sv")
+files=$(echo $files)
 status=0
 # skylake split, unified PLRU with two fill ports, rocket pte, zen2 pte, none
 for params in "-set Design 1" "-set Design 2 -set Replacement 1 -set FillPorts 2" \
