@@ -107,8 +107,11 @@ def area_section(lines, results):
         return
     lines.append("## Area (Yosys, generic cells)\n")
     lines.append(f"`{os.path.relpath(path, os.path.dirname(results))}`\n")
-    rows = read(path)
-    lines += table(list(rows[0].keys()), [list(r.values()) for r in rows])
+    rows = [r for r in read(path) if r["block"] == "total"]
+    keep = [k for k in rows[0] if k not in ("config", "block", "instance")
+            and any(r[k] for r in rows)]
+    lines.append("Whole MMU; the per-block rows are in the CSV.\n")
+    lines += table(keep, [[r[k] for k in keep] for r in rows])
     lines.append("")
 
 
