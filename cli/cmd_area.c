@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,11 +43,15 @@ typedef enum { OUT_TABLE, OUT_JSON, OUT_CSV } out_format;
 
 /* How arrays are counted (docs/cli.md, "mmulab area"). `gates` is synth
  * whole: every array becomes flip-flops and read multiplexers. `memories`
- * is synth without memory_map: the arrays Yosys infers stay RAMs, counted
- * in bits (memory_unpack turns them back into memories for stat, each port
- * one cell). `storage` stops once the processes' registers and memories are
+ * is synth's script without memory_map: the arrays Yosys infers stay RAMs,
+ * counted in bits (memory_unpack turns them back into memories for stat,
+ * each port one cell); without ROMs (-norom: a case table stays logic) and
+ * without wide ports (-nowiden: merging them rounds a 384-entry RAM up to
+ * 512). `storage` stops once the processes' registers and memories are
  * known, before proc_mux, which spends minutes on a big TLB's dynamically
- * indexed valid bits: the bits as declared, before optimization, no cells. */
+ * indexed valid bits: the bits as declared, before optimization, no cells;
+ * the registers proc_dff makes of the frontend's temporaries (memory-write
+ * operands, loop variables: internal `$` names) are not storage. */
 typedef struct {
     const char *name;
     const char *synth; /* the Yosys commands after elaboration */
@@ -58,7 +61,9 @@ typedef struct {
 
 static const area_mode MODES[] = {
     {"memories",
-     "synth -top mmu_top -run begin:fine\n"
+     /* synth -top mmu_top (Yosys 0.23's script), memory options changed */
+     "proc -norom\nopt_expr\nopt_clean\ncheck\nopt -nodffe -nosdff\nfsm\nopt\nwreduce\n"
+     "peepopt\nopt_clean\nalumacc\nshare\nopt\nmemory -nomap -norom -nowiden\nopt_clean\n"
      "opt -fast -full\nopt -full\ntechmap\nopt -fast\nabc -fast\nopt -fast\n"
      "hierarchy -check\ncheck\nmemory_unpack\n",
      true,
@@ -66,7 +71,10 @@ static const area_mode MODES[] = {
      "arrays kept as RAMs\n"},
     {"gates", "synth -top mmu_top\n", true,
      "cells: Yosys's generic gates and flip-flops; every array is in flip-flops\n"},
-    {"storage", "proc_clean\nproc_rmdead\nproc_prune\nproc_init\nproc_arst\nproc_dff\nproc_memwr\n",
+    {"storage",
+     "proc_clean\nproc_rmdead\nproc_prune\nproc_init\nproc_arst\nproc_dff\nproc_memwr\n"
+     "delete w:$* %ci1:+[Q] t:$dff t:$adff t:$dffe t:$adffe t:$sdff t:$sdffe t:$sdffce t:$aldff "
+     "t:$aldffe t:$dffsr t:$dffsre %u %u %u %u %u %u %u %u %u %u %i\n",
      false,
      "storage only: flip-flop and array (memory) bits as the RTL declares them,\n"
      "before optimization; --mode memories synthesizes the logic\n"},
@@ -576,71 +584,20 @@ static void finish_report(area_report *rep)
 
 /* ------------------------------------------------------------------ output */
 
-typedef struct {
-    char *text;
-    size_t len, cap;
-    bool failed;
-} strbuf;
-
-static void sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void sb_printf(strbuf *b, const char *fmt, ...)
-{
-    if (b->failed)
-        return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(b->text ? b->text + b->len : NULL, b->text ? b->cap - b->len : 0, fmt,
-                          ap);
-        va_end(ap);
-        if (n < 0) {
-            b->failed = true;
-            return;
-        }
-        if (b->text && b->len + (size_t)n < b->cap) {
-            b->len += (size_t)n;
-            return;
-        }
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap <= b->len + (size_t)n)
-            cap *= 2;
-        char *grown = realloc(b->text, cap);
-        if (!grown) {
-            b->failed = true;
-            return;
-        }
-        b->text = grown;
-        b->cap = cap;
-    }
-}
-
 /* s as a JSON string (the names here are identifiers, paths and --set text) */
-static void sb_json_string(strbuf *b, const char *s)
+static void put_json_string(FILE *f, const char *s)
 {
-    sb_printf(b, "\"");
+    fputc('"', f);
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
         if (c == '"' || c == '\\')
-            sb_printf(b, "\\%c", c);
+            fprintf(f, "\\%c", c);
         else if (c < 0x20)
-            sb_printf(b, "\\u%04x", c);
+            fprintf(f, "\\u%04x", c);
         else
-            sb_printf(b, "%c", c);
+            fputc(c, f);
     }
-    sb_printf(b, "\"");
-}
-
-static void sb_csv_field(strbuf *b, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        sb_printf(b, "%s", s);
-        return;
-    }
-    sb_printf(b, "\"");
-    for (; *s; s++)
-        sb_printf(b, "%s%c", *s == '"' ? "\"" : "", *s);
-    sb_printf(b, "\"");
+    fputc('"', f);
 }
 
 /* KEY of a KEY=VALUE (into key), and VALUE */
@@ -655,97 +612,97 @@ static const char *split_set(const char *set, char *key, size_t size)
     return eq ? eq + 1 : "";
 }
 
-static void format_json(strbuf *b, const area_options *o, const area_report *rep)
+static void format_json(FILE *f, const area_options *o, const area_report *rep)
 {
-    sb_printf(b, "{\n  \"preset\": ");
+    fprintf(f, "{\n  \"preset\": ");
     if (o->preset)
-        sb_json_string(b, o->preset);
+        put_json_string(f, o->preset);
     else
-        sb_printf(b, "null");
-    sb_printf(b, ",\n  \"config\": ");
+        fprintf(f, "null");
+    fprintf(f, ",\n  \"config\": ");
     if (o->config_file)
-        sb_json_string(b, o->config_file);
+        put_json_string(f, o->config_file);
     else
-        sb_printf(b, "null");
-    sb_printf(b, ",\n  \"set\": [");
+        fprintf(f, "null");
+    fprintf(f, ",\n  \"set\": [");
     for (size_t i = 0; i < o->n_sets; i++) {
-        sb_printf(b, i ? ", " : "");
-        sb_json_string(b, o->sets[i]);
+        fprintf(f, i ? ", " : "");
+        put_json_string(f, o->sets[i]);
     }
-    sb_printf(b, "],\n  \"mode\": \"%s\",\n  \"yosys\": ", o->mode->name);
-    sb_json_string(b, rep->yosys);
-    sb_printf(b, ",\n  \"blocks\": [\n");
+    fprintf(f, "],\n  \"mode\": \"%s\",\n  \"yosys\": ", o->mode->name);
+    put_json_string(f, rep->yosys);
+    fprintf(f, ",\n  \"blocks\": [\n");
     for (size_t i = 0; i <= rep->n; i++) {
         const area_row *r = i < rep->n ? &rep->rows[i] : &rep->total;
         if (i == rep->n)
-            sb_printf(b, "  ],\n  \"total\": ");
+            fprintf(f, "  ],\n  \"total\": ");
         else
-            sb_printf(b, "    ");
-        sb_printf(b, "{\"block\": ");
-        sb_json_string(b, r->block);
-        sb_printf(b, ", \"instance\": ");
-        sb_json_string(b, r->instance);
+            fprintf(f, "    ");
+        fprintf(f, "{\"block\": ");
+        put_json_string(f, r->block);
+        fprintf(f, ", \"instance\": ");
+        put_json_string(f, r->instance);
         if (o->mode->has_cells)
-            sb_printf(b, ", \"cells\": %llu", (unsigned long long)r->cells);
+            fprintf(f, ", \"cells\": %llu", (unsigned long long)r->cells);
         else
-            sb_printf(b, ", \"cells\": null");
-        sb_printf(b, ", \"flip_flops\": %llu, \"memory_bits\": %llu}", (unsigned long long)r->flops,
+            fprintf(f, ", \"cells\": null");
+        fprintf(f, ", \"flip_flops\": %llu, \"memory_bits\": %llu}", (unsigned long long)r->flops,
                   (unsigned long long)r->mem_bits);
-        sb_printf(b, i + 1 < rep->n ? ",\n" : "\n");
+        fprintf(f, i + 1 < rep->n ? ",\n" : "\n");
     }
-    sb_printf(b, "}\n");
+    fprintf(f, "}\n");
 }
 
 /* One row per block and one for the total; the config's identifying
  * columns first (as in a sweep's results.csv: preset, config, then each
  * --set key), so the file joins a sweep's on them. */
-static void format_csv(strbuf *b, const area_options *o, const area_report *rep)
+static void format_csv(FILE *f, const area_options *o, const area_report *rep)
 {
     char key[256];
-    sb_printf(b, "preset,config");
+    fprintf(f, "preset,config");
     for (size_t i = 0; i < o->n_sets; i++) {
         split_set(o->sets[i], key, sizeof key);
-        sb_printf(b, ",");
-        sb_csv_field(b, key);
+        fprintf(f, ",");
+        cli_put_csv_field(f, key);
     }
-    sb_printf(b, ",mode,block,instance,cells,flip_flops,memory_bits\n");
+    fprintf(f, ",mode,block,instance,cells,flip_flops,memory_bits\n");
     for (size_t i = 0; i <= rep->n; i++) {
         const area_row *r = i < rep->n ? &rep->rows[i] : &rep->total;
-        sb_csv_field(b, o->preset ? o->preset : "");
-        sb_printf(b, ",");
-        sb_csv_field(b, o->config_file ? o->config_file : "");
+        cli_put_csv_field(f, o->preset ? o->preset : "");
+        fprintf(f, ",");
+        cli_put_csv_field(f, o->config_file ? o->config_file : "");
         for (size_t s = 0; s < o->n_sets; s++) {
-            sb_printf(b, ",");
-            sb_csv_field(b, split_set(o->sets[s], key, sizeof key));
+            fprintf(f, ",");
+            cli_put_csv_field(f, split_set(o->sets[s], key, sizeof key));
         }
-        sb_printf(b, ",%s,", o->mode->name);
-        sb_csv_field(b, r->block);
-        sb_printf(b, ",");
-        sb_csv_field(b, r->instance);
-        sb_printf(b, ",");
+        fprintf(f, ",%s,", o->mode->name);
+        cli_put_csv_field(f, r->block);
+        fprintf(f, ",");
+        cli_put_csv_field(f, r->instance);
+        fprintf(f, ",");
         if (o->mode->has_cells)
-            sb_printf(b, "%llu", (unsigned long long)r->cells);
-        sb_printf(b, ",%llu,%llu\n", (unsigned long long)r->flops, (unsigned long long)r->mem_bits);
+            fprintf(f, "%llu", (unsigned long long)r->cells);
+        fprintf(f, ",%llu,%llu\n", (unsigned long long)r->flops, (unsigned long long)r->mem_bits);
     }
 }
 
-static void format_table(strbuf *b, const mmu_config *cfg, const area_options *o,
+static void format_table(FILE *f, const mmu_config *cfg, const area_options *o,
                          const area_report *rep)
 {
-    sb_printf(b, "area of mmu_top for config \"%s\" (%s, mode %s)\n", cfg->name, rep->yosys,
+    fprintf(f, "area of mmu_top for config \"%s\" (%s, mode %s)\n", cfg->name, rep->yosys,
               o->mode->name);
-    sb_printf(b, "%-20s %-18s %12s %12s %12s\n", "block", "instance", "cells", "flip-flops",
+    fprintf(f, "%-20s %-18s %12s %12s %12s\n", "block", "instance", "cells", "flip-flops",
               "memory bits");
     for (size_t i = 0; i <= rep->n; i++) {
         const area_row *r = i < rep->n ? &rep->rows[i] : &rep->total;
         char cells[24] = "-";
         if (o->mode->has_cells)
             snprintf(cells, sizeof cells, "%llu", (unsigned long long)r->cells);
-        sb_printf(b, "%-20s %-18s %12s %12llu %12llu\n", r->block,
+        fprintf(f, "%-20s %-18s %12s %12llu %12llu\n", r->block,
                   r->instance[0] ? r->instance : i < rep->n ? "(mmu_top)" : "", cells,
                   (unsigned long long)r->flops, (unsigned long long)r->mem_bits);
     }
-    sb_printf(b, "%s", o->mode->note);
+    fprintf(f, "%s", o->mode->note);
 }
 
 /* ------------------------------------------------------------------ command */
@@ -800,13 +757,14 @@ static int locate_sources(area_env *env)
     return 0;
 }
 
-/* The Yosys script: read the prepared sources (one per line of list, in
- * that order), elaborate, make every instance its own module, synthesize,
- * and write the statistics. Paths are relative to the work directory. */
-static char *yosys_script(const char *list, const area_mode *mode, char *msg, size_t msg_size)
+/* Writes the Yosys script to f: read the prepared sources (one per line of
+ * list, in that order), elaborate, make every instance its own module,
+ * synthesize, and write the statistics. Paths are relative to the work
+ * directory. 0, or -1 with msg. */
+static int yosys_script(FILE *f, const char *list, const area_mode *mode, char *msg,
+                        size_t msg_size)
 {
-    strbuf b = {0};
-    sb_printf(&b, "read_verilog -sv");
+    fprintf(f, "read_verilog -sv");
     for (const char *p = list; *p;) {
         const char *end = strchr(p, '\n');
         size_t len = end ? (size_t)(end - p) : strlen(p);
@@ -820,27 +778,21 @@ static char *yosys_script(const char *list, const area_mode *mode, char *msg, si
         if (blen && strspn(base, name_chars) < blen) {
             snprintf(msg, msg_size, "yosys_prep.py wrote an unexpected file name: %.*s", (int)len,
                      p);
-            free(b.text);
-            return NULL;
+            return -1;
         }
         if (blen)
-            sb_printf(&b, " src/%.*s", (int)blen, base);
+            fprintf(f, " src/%.*s", (int)blen, base);
         p = end ? end + 1 : p + len;
     }
-    sb_printf(&b, "\nhierarchy -check -top mmu_top\n"
-                  "uniquify\n"
-                  "hierarchy -top mmu_top\n"
-                  "%s"
-                  /* no design-hierarchy summary: only the modules */
-                  "setattr -mod -unset top mmu_top\n"
-                  "tee -q -o stat.txt stat -width\n",
-              mode->synth);
-    if (b.failed) {
-        snprintf(msg, msg_size, "out of memory");
-        free(b.text);
-        return NULL;
-    }
-    return b.text;
+    fprintf(f, "\nhierarchy -check -top mmu_top\n"
+               "uniquify\n"
+               "hierarchy -top mmu_top\n"
+               "%s"
+               /* no design-hierarchy summary: only the modules */
+               "setattr -mod -unset top mmu_top\n"
+               "tee -q -o stat.txt stat -width\n",
+            mode->synth);
+    return 0;
 }
 
 /* Everything after the config: runs the tools in env->dir and fills rep.
@@ -867,14 +819,14 @@ static int synthesize(area_env *env, const mmu_config *cfg, const char *pkg,
         return EXIT_FAILURE;
     }
     char *list = join_path(path, env->dir, "files.txt") ? read_file(path) : NULL;
-    char *script = list ? yosys_script(list, o->mode, msg, sizeof msg) : NULL;
+    FILE *script = list && join_path(path, env->dir, "area.ys") ? fopen(path, "w") : NULL;
+    bool written = script && yosys_script(script, list, o->mode, msg, sizeof msg) == 0;
+    written = (script && fclose(script) == 0) && written;
     free(list);
-    if (!script || !join_path(path, env->dir, "area.ys") || write_file(path, script)) {
+    if (!written) {
         fprintf(stderr, "mmulab area: %s\n", msg[0] ? msg : strerror(errno));
-        free(script);
         return EXIT_FAILURE;
     }
-    free(script);
     char *version_argv[] = {env->yosys, "-V", NULL};
     char *yosys_argv[] = {env->yosys, "-q", "-s", "area.ys", NULL};
     st = run_in(env->dir, version_argv, "version.txt", "version.txt", 0);
@@ -991,26 +943,33 @@ int cmd_area(int argc, char **argv)
     if (rc)
         return rc;
 
-    strbuf out = {0};
+    /* the whole report in memory first: -o writes it at once */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!out) {
+        fprintf(stderr, "mmulab area: %s\n", strerror(errno));
+        return EXIT_FAILURE;
+    }
     if (o.format == OUT_JSON)
-        format_json(&out, &o, &rep);
+        format_json(out, &o, &rep);
     else if (o.format == OUT_CSV)
-        format_csv(&out, &o, &rep);
+        format_csv(out, &o, &rep);
     else
-        format_table(&out, &cfg, &o, &rep);
-    if (out.failed) {
+        format_table(out, &cfg, &o, &rep);
+    if (fclose(out) != 0) {
         fprintf(stderr, "mmulab area: out of memory\n");
-        free(out.text);
+        free(text);
         return EXIT_FAILURE;
     }
     if (o.out) {
-        if (cli_write_atomically(o.out, out.text, out.len)) {
+        if (cli_write_atomically(o.out, text, len)) {
             fprintf(stderr, "mmulab area: %s: %s\n", o.out, strerror(errno));
             rc = EXIT_FAILURE;
         }
     } else {
-        fwrite(out.text, 1, out.len, stdout);
+        fwrite(text, 1, len, stdout);
     }
-    free(out.text);
+    free(text);
     return rc;
 }
