@@ -56,8 +56,10 @@ void usage(FILE *f)
             "  --requests N      requests of a --random run (default 100000)\n"
             "  --random-config   also draw the run-time parameters from the seed: TLB and\n"
             "                    walk-cache latencies, walker step/fill cycles, merging,\n"
-            "                    the memory-latency model, RISC-V A/D mode (printed)\n"
-            "  --coverage        print the functional-coverage table of each run\n"
+            "                    the memory-latency model, RISC-V A/D mode, the inclusion\n"
+            "                    policy of every TLB below level 1 (printed)\n"
+            "  --coverage        print the functional-coverage table of each run (and the\n"
+            "                    model's TLB evictions)\n"
             "  --model-only      run only the model side, as the harness feeds it (the\n"
             "                    baseline of bench/cosim.sh)\n"
             "  --perturb-rtl     self-test of the checker: give the RTL a walker fill latency\n"
@@ -153,7 +155,8 @@ int parse(int argc, char **argv, Args &a)
 
 // Run-time parameters drawn from the seed (--random-config): everything the
 // RTL takes as a configuration input, so the build stays the same.
-std::vector<std::string> random_config(const mmu_config &base, uint64_t seed)
+std::vector<std::string> random_config(const mmu_config &base, uint64_t seed,
+                                       const std::vector<std::string> &user_sets)
 {
     uint64_t x = seed * 0xD1B54A32D192ED03ull + 0x8BB84B93962EACC9ull;
     auto draw = [&x](uint64_t n) {
@@ -196,6 +199,23 @@ std::vector<std::string> random_config(const mmu_config &base, uint64_t seed)
     }
     if (!pt_format_get(base.format)->is_x86)
         sets.push_back(std::string("ad=") + (draw(2) ? "fault" : "hardware"));
+    // drawn last, so every draw above is what it was before inclusion was an
+    // input; a policy the user set stays. The RTL moves victims between two
+    // levels (config_rtl.c): a deeper hierarchy stays non-inclusive.
+    static const char *const inclusion[] = {"non-inclusive", "inclusive", "exclusive"};
+    unsigned deepest = 0;
+    for (unsigned i = 0; i < base.n_tlbs; i++)
+        deepest = base.tlbs[i].level > deepest ? base.tlbs[i].level : deepest;
+    for (unsigned i = 0; i < base.n_tlbs && deepest == 2; i++) {
+        if (base.tlbs[i].level < 2)
+            continue;
+        std::string key = std::string(base.tlbs[i].name) + ".inclusion=";
+        bool user = false;
+        for (const auto &u : user_sets)
+            user = user || u.rfind(key, 0) == 0;
+        if (!user)
+            sets.push_back(key + inclusion[draw(3)]);
+    }
     return sets;
 }
 
@@ -244,6 +264,16 @@ void print_coverage(const mmu_config &cfg, const cosim::RunResult &r)
                (unsigned long long)r.cov_faults[f]);
     printf("  %-28s %12llu\n", "flushes during a walk", (unsigned long long)r.cov_flush_in_walk);
     printf("  %-28s %12llu\n", "cycles the port stalled", (unsigned long long)r.cov_port_stalls);
+}
+
+// What the RTL cannot report by itself: the entries each TLB evicted, from
+// the model that agreed with it (under inclusion, the victims it moved).
+void print_model_evictions(const mmu_config &cfg, const mmu_stats *s)
+{
+    printf("model side:\n");
+    for (unsigned i = 0; i < cfg.n_tlbs; i++)
+        printf("  %-28s %12llu\n", (std::string("evictions in ") + cfg.tlbs[i].name).c_str(),
+               (unsigned long long)s->tlb[i].evictions);
 }
 
 // The model's statistics against those recomputed from the RTL's answers.
@@ -336,7 +366,7 @@ int main(int argc, char **argv)
     }
     std::vector<std::string> drawn;
     if (a.random_config) {
-        drawn = random_config(cfg, a.random_seed);
+        drawn = random_config(cfg, a.random_seed, a.sets);
         std::string line;
         for (const auto &d : drawn) {
             sets.push_back(d.c_str());
@@ -460,8 +490,10 @@ int main(int argc, char **argv)
                r.ok() ? "agree" : "DIVERGED", label.c_str(), (unsigned long long)r.compared,
                r.ok() ? 0 : 1, (unsigned long long)r.cycles, secs > 0 ? r.compared / secs / 1e6 : 0.0,
                secs > 0 ? r.cycles / secs / 1e6 : 0.0, shape->name);
-        if (a.coverage)
+        if (a.coverage) {
             print_coverage(cfg, r);
+            print_model_evictions(cfg, stats);
+        }
         if (!a.csv.empty()) {
             std::string row = csv_field(shape->name) + "," + csv_field(config_line) + "," +
                               csv_field(label) + "," + std::to_string(a.max_records) + "," +

@@ -144,10 +144,8 @@ private:
 
     void drive_config()
     {
-        uint32_t lat = 0;
-        for (unsigned k = 0; k < 4; k++)
-            lat |= (uint32_t)inputs_.tlb_latency[k] << (8 * k);
-        top_->cfg_tlb_latency_i = lat;
+        top_->cfg_tlb_latency_i = tlb_latency_port(inputs_);
+        top_->cfg_tlb_inclusion_i = tlb_inclusion_port(inputs_);
         top_->cfg_pwc_probe_cycles_i = inputs_.pwc_probe_cycles;
         top_->cfg_pte_cache_cycles_i = inputs_.pte_cache_cycles;
         top_->cfg_step_cycles_i = inputs_.step_cycles;

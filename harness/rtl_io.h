@@ -41,6 +41,23 @@ inline std::array<PortField, 12> ctx_fields(const walk_ctx &c)
              {70, 1, c.svpbmt}}};
 }
 
+// The per-TLB configuration inputs, one field per TLB in lookup order:
+// cfg_tlb_latency_i (8 bits each) and cfg_tlb_inclusion_i (2 bits each).
+inline uint32_t tlb_latency_port(const cfg_rtl_inputs &in)
+{
+    uint32_t v = 0;
+    for (unsigned k = 0; k < 4; k++)
+        v |= (uint32_t)in.tlb_latency[k] << (8 * k);
+    return v;
+}
+inline uint32_t tlb_inclusion_port(const cfg_rtl_inputs &in)
+{
+    uint32_t v = 0;
+    for (unsigned k = 0; k < 4; k++)
+        v |= (uint32_t)(in.tlb_inclusion[k] & 3u) << (2 * k);
+    return v;
+}
+
 inline std::string hex(uint64_t v)
 {
     char b[24];

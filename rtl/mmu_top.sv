@@ -11,9 +11,9 @@
 //   - a flush drops every fill scheduled before it and due after it, and
 //     closes every live walk to merging;
 //   - walks start in FIFO order when the job is ready and the walker free.
-// Geometry, policies and the queue are parameters generated from the config
-// (mmulab rtl-params); latencies are configuration inputs held constant for
-// a run, so one build serves every latency setting.
+// Geometry, replacement policies and the queue are parameters generated from
+// the config (mmulab rtl-params); latencies and TLB inclusion policies are
+// configuration inputs held constant for a run, so one build serves them all.
 module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   parameter int unsigned NumTlbs = CfgNumTlbs,  // 1..4, in lookup order
   parameter logic [4*4-1:0]   TlbIndex = CfgTlbIndex,  // config index of TLB i (response hit)
@@ -44,6 +44,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   input  logic rst_ni,
   // configuration inputs, constant during a run
   input  logic [4*8-1:0] cfg_tlb_latency_i,
+  input  logic [4*2-1:0] cfg_tlb_inclusion_i,  // cfg_inclusion of TLB i (lookup order)
   input  logic [7:0] cfg_pwc_probe_cycles_i,
   input  logic [7:0] cfg_pte_cache_cycles_i,
   input  logic [7:0] cfg_step_cycles_i,
@@ -108,6 +109,42 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   localparam int unsigned PortW = $clog2(FillPorts + 1);
   localparam int unsigned PwcFillPorts = 1;
 
+  // cfg_inclusion (model/include/mmulab/config.h)
+  localparam logic [1:0] InclInclusive = 2'd1;
+  localparam logic [1:0] InclExclusive = 2'd2;
+
+  // The level of each TLB (1 is looked up first): one below the deepest TLB
+  // before it in lookup order serving one of its access types, since every
+  // access type has exactly one TLB per level (docs/config.md).
+  function automatic logic [4*3-1:0] tlb_levels();
+    logic [4*3-1:0] lv;
+    lv = '0;
+    for (int unsigned i = 0; i < NumTlbs; i++) begin
+      lv[3*i +: 3] = 3'd1;
+      for (int unsigned j = 0; j < i; j++) begin
+        if ((TlbServes[3*i +: 3] & TlbServes[3*j +: 3]) != 3'd0 && lv[3*j +: 3] >= lv[3*i +: 3]) begin
+          lv[3*i +: 3] = lv[3*j +: 3] + 3'd1;
+        end
+      end
+    end
+    tlb_levels = lv;
+  endfunction
+
+  function automatic int unsigned deepest_level(logic [4*3-1:0] lv);
+    int unsigned d;
+    d = 1;
+    for (int unsigned i = 0; i < NumTlbs; i++) begin
+      if (32'(lv[3*i +: 3]) > d) d = 32'(lv[3*i +: 3]);
+    end
+    deepest_level = d;
+  endfunction
+
+  localparam logic [4*3-1:0] TlbLevel = tlb_levels();
+  localparam int unsigned MaxTlbLevel = deepest_level(TlbLevel);
+  // victims move between the TLBs of two levels; deeper hierarchies build
+  // non-inclusive only (config_rtl.c refuses the policies there)
+  localparam bit VictimPaths = MaxTlbLevel == 2;
+
   // ---------------------------------------------------------------- time
   logic [63:0] now_q, now_d;
   assign now_d = now_q + 64'd1;
@@ -153,23 +190,153 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   logic [NumTlbs*LevelW-1:0] tlb_level;
   logic [NumTlbs*PermW-1:0] tlb_perm;
   logic [NumTlbs*AsidW-1:0] tlb_entry_asid;
-  logic [NumTlbs*FillPorts*2-1:0] tlb_fill_op;
+  // the fills due next cycle, in model order (see "TLB fills" below): the
+  // entry, the TLBs it is written to, and for a promotion the TLB it hit
+  logic [FillPorts*NumTlbs-1:0] fill_mask, fill_hit_tlb;
   logic [FillPorts*VaW-1:0] fill_vpn;
   logic [FillPorts*PaW-1:0] fill_ppn;
   logic [FillPorts*AsidW-1:0] fill_asid;
   logic [FillPorts*LevelW-1:0] fill_level;
   logic [FillPorts*PermW-1:0] fill_perm;
 
+  // Inclusion (model/src/mmu/mmu.c insert_one, mmu_fill_tlbs). A TLB below
+  // level 1 that is exclusive takes no fill entry, only the victims of the
+  // TLB one level above (the first exclusive TLB of that level sharing an
+  // access type, as exclusive_below); an inclusive TLB's victim is
+  // invalidated in every TLB of a lower level number. Victims come from the
+  // insert slot of each fill (tlb_ins_evict_*: TLB s, fill f at s*FillPorts+f).
+  logic [FillPorts*NumTlbs-1:0] fill_inserts;     // TLB s writes fill f's entry
+  logic [NumTlbs*NumTlbs-1:0] victim_to;          // bit s*NumTlbs+t: s's victims go to t
+  logic [NumTlbs*FillPorts-1:0] tlb_ins_evict_valid;
+  logic [NumTlbs*FillPorts*VaW-1:0] tlb_ins_evict_vpn;
+  logic [NumTlbs*FillPorts*PaW-1:0] tlb_ins_evict_ppn;
+  logic [NumTlbs*FillPorts*AsidW-1:0] tlb_ins_evict_asid;
+  logic [NumTlbs*FillPorts*LevelW-1:0] tlb_ins_evict_level;
+  logic [NumTlbs*FillPorts*PermW-1:0] tlb_ins_evict_perm;
+
+  always_comb begin
+    logic found;
+    fill_inserts = '0;
+    victim_to = '0;
+    for (int unsigned f = 0; f < FillPorts; f++) begin
+      for (int unsigned s = 0; s < NumTlbs; s++) begin
+        fill_inserts[f*NumTlbs + s] = fill_mask[f*NumTlbs + s] &&
+            !(cfg_tlb_inclusion_i[2*s +: 2] == InclExclusive && TlbLevel[3*s +: 3] > 3'd1);
+      end
+    end
+    for (int unsigned s = 0; s < NumTlbs; s++) begin
+      found = 1'b0;
+      for (int unsigned t = 0; t < NumTlbs; t++) begin
+        if (!found && TlbLevel[3*t +: 3] == TlbLevel[3*s +: 3] + 3'd1 &&
+            cfg_tlb_inclusion_i[2*t +: 2] == InclExclusive &&
+            (TlbServes[3*s +: 3] & TlbServes[3*t +: 3]) != 3'd0) begin
+          found = 1'b1;
+          victim_to[s*NumTlbs + t] = 1'b1;
+        end
+      end
+    end
+  end
+
   for (genvar i = 0; i < NumTlbs; i++) begin : g_tlb
-    logic [FillPorts-1:0] evict_valid;
-    logic [FillPorts*VaW-1:0] evict_vpn;
-    logic [FillPorts*PaW-1:0] evict_ppn;
-    logic [FillPorts*AsidW-1:0] evict_asid;
-    logic [FillPorts*LevelW-1:0] evict_level;
-    logic [FillPorts*PermW-1:0] evict_perm;
+    // Fill slots per fill, in the order the model changes this TLB:
+    // levels > 1 first drop a promoted entry (exclusive), then the insert
+    // (the fill's entry, or as exclusive the victim from above), then one
+    // back-invalidation per deeper level (that level's inclusive victim).
+    localparam int unsigned Level = 32'(TlbLevel[3*i +: 3]);
+    localparam int unsigned SlotIns = VictimPaths && Level > 1 ? 1 : 0;
+    localparam int unsigned Slots = VictimPaths ? SlotIns + 1 + MaxTlbLevel - Level : 1;
+    localparam int unsigned Ports = FillPorts * Slots;
+    logic exclusive;
+    logic [Ports*2-1:0] op;
+    logic [Ports*VaW-1:0] vpn;
+    logic [Ports*PaW-1:0] ppn;
+    logic [Ports*AsidW-1:0] asid;
+    logic [Ports*LevelW-1:0] level;
+    logic [Ports*PermW-1:0] perm;
+    // With a TLB below that may be inclusive or exclusive (a run-time
+    // input), victims flow both ways between the two TLBs: up as
+    // back-invalidations, down as exclusive fills. Bit for bit the paths are
+    // acyclic (a slot reads only earlier slots of the same cycle, and the
+    // input enables one direction), but each TLB computes all its slots in
+    // one block, so Verilator sees a loop through these nets and settles it
+    // by iteration. Waived here only.
+    /* verilator lint_off UNOPTFLAT */
+    logic [Ports-1:0] evict_valid;
+    logic [Ports*VaW-1:0] evict_vpn;
+    logic [Ports*PaW-1:0] evict_ppn;
+    logic [Ports*AsidW-1:0] evict_asid;
+    logic [Ports*LevelW-1:0] evict_level;
+    logic [Ports*PermW-1:0] evict_perm;
+    /* verilator lint_on UNOPTFLAT */
     logic unused_evict;
-    // evictions matter only to inclusive/exclusive hierarchies (not built here)
+    // only the insert slots can evict (read below); the rest are zero
     assign unused_evict = ^{evict_valid, evict_vpn, evict_ppn, evict_asid, evict_level, evict_perm};
+    assign exclusive = VictimPaths && Level > 1 && cfg_tlb_inclusion_i[2*i +: 2] == InclExclusive;
+
+    always_comb begin
+      int unsigned p;
+      op = '0;
+      vpn = '0;
+      ppn = '0;
+      asid = '0;
+      level = '0;
+      perm = '0;
+      for (int unsigned f = 0; f < FillPorts; f++) begin
+        // the entry a promotion moves up leaves this exclusive TLB first
+        if (SlotIns == 1) begin
+          p = f * Slots;
+          vpn[VaW*p +: VaW] = fill_vpn[VaW*f +: VaW];
+          ppn[PaW*p +: PaW] = fill_ppn[PaW*f +: PaW];
+          asid[AsidW*p +: AsidW] = fill_asid[AsidW*f +: AsidW];
+          level[LevelW*p +: LevelW] = fill_level[LevelW*f +: LevelW];
+          perm[PermW*p +: PermW] = fill_perm[PermW*f +: PermW];
+          if (exclusive && fill_hit_tlb[f*NumTlbs + i]) op[2*p +: 2] = 2'd2;
+        end
+        p = f * Slots + SlotIns;
+        if (!exclusive) begin
+          vpn[VaW*p +: VaW] = fill_vpn[VaW*f +: VaW];
+          ppn[PaW*p +: PaW] = fill_ppn[PaW*f +: PaW];
+          asid[AsidW*p +: AsidW] = fill_asid[AsidW*f +: AsidW];
+          level[LevelW*p +: LevelW] = fill_level[LevelW*f +: LevelW];
+          perm[PermW*p +: PermW] = fill_perm[PermW*f +: PermW];
+          if (fill_mask[f*NumTlbs + i]) op[2*p +: 2] = 2'd1;
+        end
+        // a fill writes one TLB per level (its path): one source per slot
+        for (int unsigned s = 0; s < NumTlbs; s++) begin
+          int unsigned k;
+          logic [1:0] kind;  // what s's victim does here: insert (1) or invalidate (2)
+          k = s * FillPorts + f;
+          kind = 2'd0;
+          if (exclusive && victim_to[s*NumTlbs + i] && fill_inserts[f*NumTlbs + s]) begin
+            kind = 2'd1;
+            p = f * Slots + SlotIns;
+          end else if (32'(TlbLevel[3*s +: 3]) > Level && fill_inserts[f*NumTlbs + s] &&
+                       cfg_tlb_inclusion_i[2*s +: 2] == InclInclusive) begin
+            kind = 2'd2;
+            p = f * Slots + SlotIns + 32'(TlbLevel[3*s +: 3]) - Level;
+          end
+          if (VictimPaths && kind != 2'd0) begin
+            vpn[VaW*p +: VaW] = tlb_ins_evict_vpn[VaW*k +: VaW];
+            ppn[PaW*p +: PaW] = tlb_ins_evict_ppn[PaW*k +: PaW];
+            asid[AsidW*p +: AsidW] = tlb_ins_evict_asid[AsidW*k +: AsidW];
+            level[LevelW*p +: LevelW] = tlb_ins_evict_level[LevelW*k +: LevelW];
+            perm[PermW*p +: PermW] = tlb_ins_evict_perm[PermW*k +: PermW];
+            if (tlb_ins_evict_valid[k]) op[2*p +: 2] = kind;
+          end
+        end
+      end
+    end
+
+    for (genvar f = 0; f < FillPorts; f++) begin : g_ins_evict
+      localparam int unsigned P = f * Slots + SlotIns;
+      localparam int unsigned K = i * FillPorts + f;
+      assign tlb_ins_evict_valid[K] = evict_valid[P];
+      assign tlb_ins_evict_vpn[VaW*K +: VaW] = evict_vpn[VaW*P +: VaW];
+      assign tlb_ins_evict_ppn[PaW*K +: PaW] = evict_ppn[PaW*P +: PaW];
+      assign tlb_ins_evict_asid[AsidW*K +: AsidW] = evict_asid[AsidW*P +: AsidW];
+      assign tlb_ins_evict_level[LevelW*K +: LevelW] = evict_level[LevelW*P +: LevelW];
+      assign tlb_ins_evict_perm[PermW*K +: PermW] = evict_perm[PermW*P +: PermW];
+    end
 
     mmu_tlb #(
       .NumArrays(32'(TlbNumArrays[4*i +: 4])),
@@ -178,7 +345,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       .ArrayLevelMask(TlbArrayLevelMask[32*i +: 32]),
       .Replacement(TlbReplacement[32*i +: 32]),
       .LfsrSeed(TlbLfsrSeed[16*i +: 16]),
-      .FillPorts(FillPorts)
+      .FillPorts(Ports)
     ) u_tlb (
       .clk_i, .rst_ni,
       .lookup_valid_i(tlb_lookup_valid[i]), .lookup_va_i(req_va_i), .lookup_asid_i(req_asid_i),
@@ -188,9 +355,8 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       .flush_valid_i(flush_valid_i), .flush_op_i(tlb_flush_op),
       .flush_include_global_i(tlb_flush_global), .flush_asid_i(tlb_flush_asid),
       .flush_va_i(flush_va_i),
-      .fill_op_i(tlb_fill_op[FillPorts*2*i +: FillPorts*2]),
-      .fill_vpn_i(fill_vpn), .fill_ppn_i(fill_ppn), .fill_asid_i(fill_asid),
-      .fill_level_i(fill_level), .fill_perm_i(fill_perm),
+      .fill_op_i(op), .fill_vpn_i(vpn), .fill_ppn_i(ppn), .fill_asid_i(asid),
+      .fill_level_i(level), .fill_perm_i(perm),
       .evict_valid_o(evict_valid), .evict_vpn_o(evict_vpn), .evict_ppn_o(evict_ppn),
       .evict_asid_o(evict_asid), .evict_level_o(evict_level), .evict_perm_o(evict_perm)
     );
@@ -288,6 +454,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   logic [3:0] hb_fault_q [HitBuckets*HitLanes];
   logic [3:0] hb_hit_q [HitBuckets*HitLanes];
   logic [NumTlbs-1:0] hb_fill_mask_q [HitBuckets*HitLanes];
+  logic [NumTlbs-1:0] hb_hit_tlb_q [HitBuckets*HitLanes];  // one-hot, lookup order
   logic [VaW-1:0] hb_vpn_q [HitBuckets*HitLanes];
   logic [PaW-1:0] hb_ppn_q [HitBuckets*HitLanes];
   logic [AsidW-1:0] hb_asid_q [HitBuckets*HitLanes];
@@ -506,7 +673,8 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     port = '0;
     walk_placed = 1'b0;
     fill_ports_short = 1'b0;
-    tlb_fill_op = '0;
+    fill_mask = '0;
+    fill_hit_tlb = '0;
     fill_vpn = '0;
     fill_ppn = '0;
     fill_asid = '0;
@@ -525,7 +693,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
           fill_perm[PermW*32'(port) +: PermW] = walk_perm;
           for (int unsigned i = 0; i < NumTlbs; i++) begin
             if (walk_fill_ok && walk_fault == FaultNone && job_path_q[head_q][i])
-              tlb_fill_op[FillPorts*2*i + 2*32'(port) +: 2] = 2'd1;
+              fill_mask[NumTlbs*32'(port) + i] = 1'b1;
           end
         end else begin
           fill_ports_short = 1'b1;
@@ -541,8 +709,9 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
           fill_perm[PermW*32'(port) +: PermW] = hb_perm_q[idx];
           for (int unsigned i = 0; i < NumTlbs; i++) begin
             if (!flush_valid_i && hb_fill_mask_q[idx][i])
-              tlb_fill_op[FillPorts*2*i + 2*32'(port) +: 2] = 2'd1;
+              fill_mask[NumTlbs*32'(port) + i] = 1'b1;
           end
+          if (!flush_valid_i) fill_hit_tlb[NumTlbs*32'(port) +: NumTlbs] = hb_hit_tlb_q[idx];
         end else begin
           fill_ports_short = 1'b1;
         end
@@ -784,6 +953,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       hb_fault_q[hb_write_idx] <= hit_fault;
       hb_hit_q[hb_write_idx] <= TlbIndex[4*hit_k +: 4];
       hb_fill_mask_q[hb_write_idx] <= above_hit & tlb_on_path;
+      hb_hit_tlb_q[hb_write_idx] <= NumTlbs'(1) << hit_k;
       hb_vpn_q[hb_write_idx] <= req_va_i >> page_shift(hit_level);
       hb_ppn_q[hb_write_idx] <= hit_ppn;
       hb_asid_q[hb_write_idx] <= hit_entry_asid;

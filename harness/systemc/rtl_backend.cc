@@ -49,8 +49,9 @@ inline void set_bits(sc_dt::sc_bv_base &v, unsigned lsb, unsigned width, uint64_
 }
 
 #define MMULAB_RTL_INPUTS(X)                                                                   \
-    X(cfg_tlb_latency_i) X(cfg_pwc_probe_cycles_i) X(cfg_pte_cache_cycles_i) X(cfg_step_cycles_i) \
-    X(cfg_fill_cycles_i) X(cfg_merge_i) X(ctx_we_i) X(ctx_asid_i) X(ctx_i) X(req_valid_i)       \
+    X(cfg_tlb_latency_i) X(cfg_tlb_inclusion_i) X(cfg_pwc_probe_cycles_i)                      \
+    X(cfg_pte_cache_cycles_i) X(cfg_step_cycles_i) X(cfg_fill_cycles_i) X(cfg_merge_i)         \
+    X(ctx_we_i) X(ctx_asid_i) X(ctx_i) X(req_valid_i)                                           \
     X(req_id_i) X(req_va_i) X(req_asid_i) X(req_access_i) X(req_priv_i) X(flush_valid_i)        \
     X(flush_kind_i) X(flush_asid_i) X(flush_va_i) X(flush_cr3_pcid_i) X(flush_cr3_noflush_i)   \
     X(flush_invpcid_type_i) X(flush_has_va_i) X(flush_has_asid_i) X(mem_rsp_valid_i)           \
@@ -206,9 +207,8 @@ struct RtlBackend::Impl : public sc_core::sc_module {
     void drive()
     {
         rst_n_.write(false);
-        cfg_tlb_latency_i.write(inputs_.tlb_latency[0] | (uint32_t)inputs_.tlb_latency[1] << 8 |
-                                (uint32_t)inputs_.tlb_latency[2] << 16 |
-                                (uint32_t)inputs_.tlb_latency[3] << 24);
+        cfg_tlb_latency_i.write(cosim::tlb_latency_port(inputs_));
+        cfg_tlb_inclusion_i.write(cosim::tlb_inclusion_port(inputs_));
         cfg_pwc_probe_cycles_i.write(inputs_.pwc_probe_cycles);
         cfg_pte_cache_cycles_i.write(inputs_.pte_cache_cycles);
         cfg_step_cycles_i.write(inputs_.step_cycles);

@@ -65,6 +65,22 @@ TEST(RtlParams, InputsInLookupOrder)
     EXPECT_EQ(in.pte_cache_cycles, 0);
     EXPECT_EQ(in.fill_cycles, 1);
     EXPECT_TRUE(in.merge);
+    EXPECT_EQ(in.tlb_inclusion[2], CFG_NON_INCLUSIVE);
+    // inclusion policies are inputs too: same package, the policy in lookup order
+    for (cfg_inclusion inc : {CFG_INCLUSIVE, CFG_EXCLUSIVE}) {
+        mmu_config d = load({"walker.count=1", "walker.merge_slots=8",
+                             inc == CFG_INCLUSIVE ? "l2tlb.inclusion=inclusive" : "l2tlb.inclusion=exclusive"});
+        ASSERT_EQ(cfg_rtl_inputs_get(&d, &in, &err), MM_OK) << err.msg;
+        EXPECT_EQ(in.tlb_inclusion[0], CFG_NON_INCLUSIVE);
+        EXPECT_EQ(in.tlb_inclusion[1], CFG_NON_INCLUSIVE);
+        EXPECT_EQ(in.tlb_inclusion[2], inc);
+        char *a = cfg_rtl_package(&c, &err), *b = cfg_rtl_package(&d, &err);
+        ASSERT_TRUE(a && b) << err.msg;
+        std::string pa = a, pb = b;
+        EXPECT_EQ(pa.substr(pa.find("package")), pb.substr(pb.find("package")));
+        std::free(a);
+        std::free(b);
+    }
     mmu_config rocket = load({"walker.merge_slots=4", "pwc.latency=3"}, "rocket-sv39");
     ASSERT_EQ(cfg_rtl_inputs_get(&rocket, &in, &err), MM_OK) << err.msg;
     EXPECT_EQ(in.pwc_probe_cycles, 0);
@@ -81,7 +97,6 @@ TEST(RtlParams, RefusalsNameTheKey)
         {{"walker.merge_slots=8"}, "walker.count"},
         {{"walker.count=1"}, "walker.merge_slots"},
         {{"walker.count=1", "walker.merge_slots=8", "walker.fill_cycles=0"}, "walker.fill_cycles"},
-        {{"walker.count=1", "walker.merge_slots=8", "l2tlb.inclusion=inclusive"}, "l2tlb.inclusion"},
         {{"walker.count=1", "walker.merge_slots=8", "os.enabled=true"}, "os.enabled"},
         {{"walker.count=1", "walker.merge_slots=8", "l2tlb.latency=300"}, "l2tlb.latency"},
     };
@@ -94,6 +109,22 @@ TEST(RtlParams, RefusalsNameTheKey)
         cfg_rtl_inputs in;
         EXPECT_EQ(cfg_rtl_inputs_get(&c, &in, &err), MM_ERR_CONFIG);
     }
+    // inclusion is an input with three values; a config made in code may hold another
+    mmu_config odd = load({"walker.count=1", "walker.merge_slots=8"});
+    odd.tlbs[2].inclusion = (cfg_inclusion)3;
+    mm_error odd_err{};
+    EXPECT_EQ(package(odd, &odd_err), "");
+    EXPECT_NE(std::string(odd_err.msg).find("l2tlb.inclusion"), std::string::npos) << odd_err.msg;
+    // victims move between two levels only: a third level keeps non-inclusive
+    mmu_config deep = load({"walker.count=1", "walker.merge_slots=8",
+                            "tlbs=[\"l1itlb\",\"l1dtlb\",\"l2tlb\",\"l3tlb\"]", "l3tlb.level=3",
+                            "l3tlb.entries=256", "l3tlb.ways=8"});
+    EXPECT_NE(package(deep, &odd_err), "") << odd_err.msg;
+    deep = load({"walker.count=1", "walker.merge_slots=8",
+                 "tlbs=[\"l1itlb\",\"l1dtlb\",\"l2tlb\",\"l3tlb\"]", "l3tlb.level=3",
+                 "l3tlb.entries=256", "l3tlb.ways=8", "l3tlb.inclusion=inclusive"});
+    EXPECT_EQ(package(deep, &odd_err), "");
+    EXPECT_NE(std::string(odd_err.msg).find("l3tlb.inclusion"), std::string::npos) << odd_err.msg;
     // merging off needs no merge slots
     mmu_config off = load({"walker.count=1", "walker.merge=false"});
     mm_error err{};

@@ -117,11 +117,12 @@ int cfg_load(const char *preset, const char *file, const char *const *sets, size
 char *cfg_to_json(const mmu_config *cfg);
 
 /* The RTL's view of a config (docs/rtl.md). The configuration inputs the
- * RTL takes at run time; TLB latencies in lookup order (level, then config
- * order). MM_ERR_CONFIG naming the key when the config uses a feature the
- * RTL does not build. */
+ * RTL takes at run time; TLB latencies and inclusion policies in lookup
+ * order (level, then config order). MM_ERR_CONFIG naming the key when the
+ * config uses a feature the RTL does not build. */
 typedef struct {
     uint8_t tlb_latency[4];
+    uint8_t tlb_inclusion[4];   /* cfg_inclusion values */
     uint8_t pwc_probe_cycles;   /* translation caches: cycles before the first PTE read */
     uint8_t pte_cache_cycles;   /* page-table cache: cycles per probe; 0 without one */
     uint8_t step_cycles, fill_cycles;

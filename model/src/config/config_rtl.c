@@ -1,10 +1,10 @@
 /*
  * config_rtl.c — the RTL's view of a config (docs/rtl.md): the
  * elaboration-time parameters as the text of package mmu_cfg_pkg, and the
- * configuration inputs (latencies, merge) the RTL takes at run time. Both
- * come from the same mmu_config the model runs, so the RTL has no second
- * copy of the schema. Features the RTL does not build are refused here,
- * by key.
+ * configuration inputs (latencies, inclusion, merge) the RTL takes at run
+ * time. Both come from the same mmu_config the model runs, so the RTL has
+ * no second copy of the schema. Features the RTL does not build are
+ * refused here, by key.
  */
 #include "config/cfg_internal.h"
 
@@ -70,12 +70,21 @@ static int check_supported(const mmu_config *cfg, mm_error *err)
     if (cfg->os.enabled)
         return mm_fail(err, MM_ERR_CONFIG,
                        "os.enabled: the cross-check runs without the OS layer so far (docs/rtl.md)");
+    unsigned deepest = 0;
+    for (unsigned i = 0; i < cfg->n_tlbs; i++)
+        if (cfg->tlbs[i].level > deepest)
+            deepest = cfg->tlbs[i].level;
     for (unsigned i = 0; i < cfg->n_tlbs; i++) {
         const cfg_tlb *t = &cfg->tlbs[i];
-        if (t->inclusion != CFG_NON_INCLUSIVE)
+        /* a config built in code, not by cfg_load, may hold anything */
+        if ((unsigned)t->inclusion > CFG_EXCLUSIVE)
+            return mm_fail(err, MM_ERR_CONFIG, "%s.inclusion: policy %d is not built in the RTL (docs/rtl.md)",
+                           t->name, (int)t->inclusion);
+        if (t->inclusion != CFG_NON_INCLUSIVE && deepest > 2)
             return mm_fail(err, MM_ERR_CONFIG,
-                           "%s.inclusion: the RTL builds non-inclusive hierarchies only (docs/rtl.md)",
-                           t->name);
+                           "%s.inclusion: the RTL moves victims between two TLB levels only; this "
+                           "hierarchy has %u (docs/rtl.md)",
+                           t->name, deepest);
         if (t->latency > RTL_MAX_LATENCY)
             return mm_fail(err, MM_ERR_CONFIG, "%s.latency: %u is above the RTL's %u", t->name,
                            t->latency, RTL_MAX_LATENCY);
@@ -99,8 +108,10 @@ int cfg_rtl_inputs_get(const mmu_config *cfg, cfg_rtl_inputs *out, mm_error *err
     memset(out, 0, sizeof *out);
     unsigned order[CFG_MAX_TLBS];
     unsigned n = lookup_order(cfg, order);
-    for (unsigned k = 0; k < n; k++)
+    for (unsigned k = 0; k < n; k++) {
         out->tlb_latency[k] = (uint8_t)cfg->tlbs[order[k]].latency;
+        out->tlb_inclusion[k] = (uint8_t)cfg->tlbs[order[k]].inclusion;
+    }
     out->pwc_probe_cycles = (uint8_t)cfg_pwc_probe_cycles(cfg);
     out->pte_cache_cycles = (uint8_t)cfg_pte_cache_cycles(cfg);
     out->step_cycles = (uint8_t)cfg->walker.step_cycles;
