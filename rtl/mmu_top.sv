@@ -24,6 +24,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   parameter logic [4*32-1:0]  TlbArrayLevelMask = CfgTlbArrayLevelMask,
   parameter logic [4*32-1:0]  TlbReplacement = CfgTlbReplacement,
   parameter logic [4*16-1:0]  TlbLfsrSeed = CfgTlbLfsrSeed,
+  parameter logic             TlbVictimPaths = CfgTlbVictimPaths,  // build the inclusion paths
   parameter int unsigned PwcDesign = CfgPwcDesign,
   parameter int unsigned PwcLevels = CfgPwcLevels,
   parameter logic [MaxLevels*32-1:0] PwcLevelEntries = CfgPwcLevelEntries,
@@ -142,8 +143,10 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   localparam logic [4*3-1:0] TlbLevel = tlb_levels();
   localparam int unsigned MaxTlbLevel = deepest_level(TlbLevel);
   // victims move between the TLBs of two levels; deeper hierarchies build
-  // non-inclusive only (config_rtl.c refuses the policies there)
-  localparam bit VictimPaths = MaxTlbLevel == 2;
+  // non-inclusive only (config_rtl.c refuses the policies there), and so
+  // does a build whose config uses no policy: the paths' false loop (below)
+  // makes Verilator iterate the TLBs' logic, 40 % of a skylake1 run
+  localparam bit VictimPaths = TlbVictimPaths && MaxTlbLevel == 2;
 
   // ---------------------------------------------------------------- time
   logic [63:0] now_q, now_d;

@@ -66,7 +66,12 @@ TEST(RtlParams, InputsInLookupOrder)
     EXPECT_EQ(in.fill_cycles, 1);
     EXPECT_TRUE(in.merge);
     EXPECT_EQ(in.tlb_inclusion[2], CFG_NON_INCLUSIVE);
-    // inclusion policies are inputs too: same package, the policy in lookup order
+    // inclusion policies are inputs too, in lookup order; a config using
+    // one builds the victim paths (one package for both policies)
+    char *plain = cfg_rtl_package(&c, &err);
+    ASSERT_TRUE(plain) << err.msg;
+    EXPECT_NE(std::string(plain).find("CfgTlbVictimPaths = 1'b0;"), std::string::npos);
+    std::string with_paths;
     for (cfg_inclusion inc : {CFG_INCLUSIVE, CFG_EXCLUSIVE}) {
         mmu_config d = load({"walker.count=1", "walker.merge_slots=8",
                              inc == CFG_INCLUSIVE ? "l2tlb.inclusion=inclusive" : "l2tlb.inclusion=exclusive"});
@@ -74,13 +79,22 @@ TEST(RtlParams, InputsInLookupOrder)
         EXPECT_EQ(in.tlb_inclusion[0], CFG_NON_INCLUSIVE);
         EXPECT_EQ(in.tlb_inclusion[1], CFG_NON_INCLUSIVE);
         EXPECT_EQ(in.tlb_inclusion[2], inc);
-        char *a = cfg_rtl_package(&c, &err), *b = cfg_rtl_package(&d, &err);
-        ASSERT_TRUE(a && b) << err.msg;
-        std::string pa = a, pb = b;
-        EXPECT_EQ(pa.substr(pa.find("package")), pb.substr(pb.find("package")));
-        std::free(a);
+        char *b = cfg_rtl_package(&d, &err);
+        ASSERT_TRUE(b) << err.msg;
+        std::string pa = plain, pb = b;
         std::free(b);
+        pb = pb.substr(pb.find("package"));
+        // the same parameters but the victim paths
+        size_t at = pb.find("CfgTlbVictimPaths = 1'b1;");
+        ASSERT_NE(at, std::string::npos) << pb;
+        std::string as_plain = pb;
+        as_plain.replace(at, 25, "CfgTlbVictimPaths = 1'b0;");
+        EXPECT_EQ(pa.substr(pa.find("package")), as_plain);
+        if (!with_paths.empty())
+            EXPECT_EQ(with_paths, pb);
+        with_paths = pb;
     }
+    std::free(plain);
     mmu_config rocket = load({"walker.merge_slots=4", "pwc.latency=3"}, "rocket-sv39");
     ASSERT_EQ(cfg_rtl_inputs_get(&rocket, &in, &err), MM_OK) << err.msg;
     EXPECT_EQ(in.pwc_probe_cycles, 0);

@@ -258,6 +258,16 @@ char *cfg_rtl_package(const mmu_config *cfg, mm_error *err)
                "page sizes held (bit L = level L), same layout");
     put_vector(&t, "CfgTlbReplacement", RTL_MAX_TLBS, 32, policy, "repl_policy of each TLB");
     put_vector(&t, "CfgTlbLfsrSeed", RTL_MAX_TLBS, 16, seed, "LFSR seed of each TLB");
+    /* The victim paths cost a non-inclusive build its speed in Verilator
+     * (docs/rtl.md, "Inclusion"): only a config that uses a policy builds
+     * them; which policy is still a configuration input. */
+    bool victim_paths = false;
+    for (unsigned i = 0; i < cfg->n_tlbs; i++)
+        victim_paths = victim_paths || cfg->tlbs[i].inclusion != CFG_NON_INCLUSIVE;
+    put(&t, "  // victim moves between TLB levels (inclusive or exclusive TLBs; the policy\n"
+            "  // of each is a configuration input)\n"
+            "  localparam logic CfgTlbVictimPaths = 1'b%u;\n",
+        victim_paths ? 1u : 0u);
     put(&t, "  // walk cache\n"
             "  localparam int unsigned CfgPwcDesign = %u;\n"
             "  localparam int unsigned CfgPwcLevels = %u;\n",

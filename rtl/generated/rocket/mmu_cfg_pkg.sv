@@ -20,6 +20,9 @@ package mmu_cfg_pkg;
   localparam logic [4*32-1:0] CfgTlbReplacement = {32'd0, 32'd0, 32'd1, 32'd1};
   // LFSR seed of each TLB
   localparam logic [4*16-1:0] CfgTlbLfsrSeed = {16'd0, 16'd0, 16'd44257, 16'd44257};
+  // victim moves between TLB levels (inclusive or exclusive TLBs; the policy
+  // of each is a configuration input)
+  localparam logic CfgTlbVictimPaths = 1'b0;
   // walk cache
   localparam int unsigned CfgPwcDesign = 3;
   localparam int unsigned CfgPwcLevels = 3;
