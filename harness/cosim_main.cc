@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "mmulab/pt.h"
+#include "cli_args.h"
 #include "model_side.h"
 #include "random_feeder.h"
 #include "rtl_io.h"
@@ -76,18 +77,6 @@ void usage(FILE *f)
             "is set to 1 for both sides.\n");
 }
 
-bool parse_u64(const char *s, uint64_t *out)
-{
-    char *end = nullptr;
-    if (!s || !*s || *s == '-')
-        return false;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (*end)
-        return false;
-    *out = v;
-    return true;
-}
-
 int parse(int argc, char **argv, Args &a)
 {
     for (int i = 1; i < argc; i++) {
@@ -127,7 +116,7 @@ int parse(int argc, char **argv, Args &a)
             a.rtl_coverage = v;
         } else if (o == "--max-records" || o == "--wave-window" || o == "--random" || o == "--history" ||
                    o == "--requests") {
-            if (!parse_u64(v, &n)) {
+            if (!harness_parse_u64(v, &n)) {
                 fprintf(stderr, "mmulab cosim: %s: \"%s\" is not a non-negative number\n", o.c_str(), v);
                 return 2;
             }

@@ -18,6 +18,7 @@
 
 #include <systemc>
 
+#include "cli_args.h"
 #include "memory.h"
 #include "model_backend.h"
 #include "mmu_tlm.h"
@@ -62,19 +63,6 @@ void usage(FILE *f)
             "                    cycle later than the C model's; the run must fail\n"
             "exit status: 0 success, 1 the run failed or the socket disagreed with the model,\n"
             "2 bad command line, config or trace\n");
-}
-
-bool parse_u64(const char *s, uint64_t *out)
-{
-    char *end = nullptr;
-    if (!s || !*s || *s == '-')
-        return false;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (*end || errno)
-        return false;
-    *out = v;
-    return true;
 }
 
 int parse(int argc, char **argv, Args &a)
@@ -122,7 +110,7 @@ int parse(int argc, char **argv, Args &a)
             (o == "--backend" ? a.backend : a.style) = value;
         } else if (o == "--period-ps" || o == "--memory-latency" || o == "--max-records") {
             uint64_t n = 0;
-            if (!parse_u64(v, &n) || (o == "--period-ps" && n == 0)) {
+            if (!harness_parse_u64(v, &n) || (o == "--period-ps" && n == 0)) {
                 fprintf(stderr, "mmulab-systemc-run: %s: \"%s\" is not a %s number\n", o.c_str(), v,
                         o == "--period-ps" ? "positive" : "non-negative");
                 return 2;
