@@ -3,6 +3,8 @@
 # lockstep, and the RTL's own cycles/s), on the first RECORDS records of each
 # bundled trace, for each RTL build; the baseline, measured in the same run,
 # is the model alone fed exactly as the harness feeds it (--model-only).
+# skylake1_incl is skylake1 with the inclusion victim paths built: the cost of
+# their false loop in Verilator (docs/rtl.md, "Inclusion").
 # usage: bench/cosim.sh [BUILD_DIR] [RECORDS]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,8 +16,9 @@ if [ ! -x "$cosim" ]; then
   exit 1
 fi
 builds=("rocket|--preset rocket-sv39 --set walker.merge_slots=4"
-        "skylake1|--preset skylake --set walker.count=1 --set walker.merge_slots=8")
-printf '%-9s %-12s %10s %13s %13s %13s %8s\n' build trace requests "lockstep/s" "RTL cycles/s" \
+        "skylake1|--preset skylake --set walker.count=1 --set walker.merge_slots=8"
+        "skylake1_incl|--preset skylake --set walker.count=1 --set walker.merge_slots=8 --set l2tlb.inclusion=inclusive")
+printf '%-13s %-12s %10s %13s %13s %13s %8s\n' build trace requests "lockstep/s" "RTL cycles/s" \
   "model/s" "slowdown"
 for b in "${builds[@]}"; do
   name="${b%%|*}"
@@ -30,7 +33,7 @@ n = int(re.search(r"(\d+) translations compared", lock).group(1))
 rps = float(re.search(r"([\d.]+) M requests/s", lock).group(1))
 cps = float(re.search(r"([\d.]+) M cycles/s", lock).group(1))
 mps = float(re.search(r"([\d.]+) M requests/s", alone).group(1))
-print(f"{name:<9} {trace:<12} {n:>10} {rps:>11.2f} M {cps:>11.2f} M {mps:>11.2f} M "
+print(f"{name:<13} {trace:<12} {n:>10} {rps:>11.2f} M {cps:>11.2f} M {mps:>11.2f} M "
       f"{(mps / rps if rps else 0):>7.1f}x")
 PY
   done
