@@ -1,5 +1,5 @@
 /* cli_util.h — small file helpers shared by the command-line tools
- * (cmd_util.c): atomic writes and CSV field quoting. */
+ * (cmd_util.c): atomic writes, CSV field quoting and JSON strings. */
 #ifndef MMULAB_CLI_UTIL_H
 #define MMULAB_CLI_UTIL_H
 
@@ -17,6 +17,11 @@ int cli_write_atomically(const char *path, const char *text, size_t len);
 /* Writes s as one CSV field, quoted (RFC 4180) when it holds a comma,
  * quote or line break. */
 void cli_put_csv_field(FILE *f, const char *s);
+
+/* Writes s as a JSON string: quotes, backslashes and control characters
+ * escaped; other bytes as they are (the names, paths and --set text the
+ * reports carry). */
+void cli_put_json_string(FILE *f, const char *s);
 
 #ifdef __cplusplus
 }

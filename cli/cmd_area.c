@@ -584,22 +584,6 @@ static void finish_report(area_report *rep)
 
 /* ------------------------------------------------------------------ output */
 
-/* s as a JSON string (the names here are identifiers, paths and --set text) */
-static void put_json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 /* KEY of a KEY=VALUE (into key), and VALUE */
 static const char *split_set(const char *set, char *key, size_t size)
 {
@@ -616,21 +600,21 @@ static void format_json(FILE *f, const area_options *o, const area_report *rep)
 {
     fprintf(f, "{\n  \"preset\": ");
     if (o->preset)
-        put_json_string(f, o->preset);
+        cli_put_json_string(f, o->preset);
     else
         fprintf(f, "null");
     fprintf(f, ",\n  \"config\": ");
     if (o->config_file)
-        put_json_string(f, o->config_file);
+        cli_put_json_string(f, o->config_file);
     else
         fprintf(f, "null");
     fprintf(f, ",\n  \"set\": [");
     for (size_t i = 0; i < o->n_sets; i++) {
         fprintf(f, i ? ", " : "");
-        put_json_string(f, o->sets[i]);
+        cli_put_json_string(f, o->sets[i]);
     }
     fprintf(f, "],\n  \"mode\": \"%s\",\n  \"yosys\": ", o->mode->name);
-    put_json_string(f, rep->yosys);
+    cli_put_json_string(f, rep->yosys);
     fprintf(f, ",\n  \"blocks\": [\n");
     for (size_t i = 0; i <= rep->n; i++) {
         const area_row *r = i < rep->n ? &rep->rows[i] : &rep->total;
@@ -639,9 +623,9 @@ static void format_json(FILE *f, const area_options *o, const area_report *rep)
         else
             fprintf(f, "    ");
         fprintf(f, "{\"block\": ");
-        put_json_string(f, r->block);
+        cli_put_json_string(f, r->block);
         fprintf(f, ", \"instance\": ");
-        put_json_string(f, r->instance);
+        cli_put_json_string(f, r->instance);
         if (o->mode->has_cells)
             fprintf(f, ", \"cells\": %llu", (unsigned long long)r->cells);
         else

@@ -235,21 +235,6 @@ static double rate(uint64_t misses, uint64_t references)
     return references ? (double)misses / (double)references : 0.0;
 }
 
-static void put_json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 
 /* The rows of one stream: the chosen sizes (FA) or the whole grid (SA). */
 static sweep_row *collect_rows(const sweep *s, const sweep_options *o, sweep_stream stream,
@@ -301,7 +286,7 @@ static void write_header(FILE *f, const sweep *s, const sweep_options *o)
     unsigned page = c->page_level ? 2097152u : 4096u;
     if (o->format == FORMAT_JSON) {
         fputs("{\"trace\": ", f);
-        put_json_string(f, o->trace);
+        cli_put_json_string(f, o->trace);
         fprintf(f,
                 ", \"kind\": \"%s\", \"page_size\": %u, \"records\": %llu, \"accesses\": %llu, "
                 "\"instructions\": %llu, \"page_crossings\": %llu, \"processes\": %llu,\n"

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cli_util.h"
 #include "cmd_trace.h"
 
 #define SUB "stat"
@@ -88,26 +89,11 @@ static void print_table(const char *path, trace_format format, uint64_t file_byt
            s->windows ? "mean over complete windows" : "fewer accesses than one window");
 }
 
-static void print_json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c < 0x20)
-            printf("\\u%04x", c);
-        else
-            putchar(c);
-    }
-    putchar('"');
-}
-
 static void print_json(const char *path, trace_format format, uint64_t file_bytes,
                        const trace_stat_summary *s)
 {
     printf("{\"file\": ");
-    print_json_string(path);
+    cli_put_json_string(stdout, path);
     printf(", \"format\": \"%s\", \"file_bytes\": %llu, \"bytes_per_record\": %.6g,\n",
            trace_format_name(format), (unsigned long long)file_bytes,
            ratio(file_bytes, s->records));
