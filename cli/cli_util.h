@@ -1,5 +1,6 @@
 /* cli_util.h — small file helpers shared by the command-line tools
- * (cmd_util.c): atomic writes, CSV field quoting and JSON strings. */
+ * (cmd_util.c): atomic writes, whole-file reads, CSV field quoting and JSON
+ * strings. */
 #ifndef MMULAB_CLI_UTIL_H
 #define MMULAB_CLI_UTIL_H
 
@@ -13,6 +14,10 @@ extern "C" {
 /* Writes len bytes of text to path.tmp, then renames it to path, so an
  * interrupted run never leaves a half-written path. 0, or -1 with errno. */
 int cli_write_atomically(const char *path, const char *text, size_t len);
+
+/* The whole file in a NUL-terminated buffer (the caller frees it), or
+ * NULL with errno set. */
+char *cli_read_file(const char *path);
 
 /* Writes s as one CSV field, quoted (RFC 4180) when it holds a comma,
  * quote or line break. */

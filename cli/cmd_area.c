@@ -231,36 +231,6 @@ static bool find_in_path(const char *name, char *found)
     return false;
 }
 
-static char *read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, len = 0;
-    char *text = malloc(cap);
-    while (text) {
-        len += fread(text + len, 1, cap - len - 1, f);
-        if (len < cap - 1)
-            break;
-        char *grown = realloc(text, cap * 2);
-        if (!grown) {
-            free(text);
-            text = NULL;
-        } else {
-            text = grown;
-            cap *= 2;
-        }
-    }
-    bool failed = ferror(f) != 0;
-    fclose(f);
-    if (!text || failed) {
-        free(text);
-        return NULL;
-    }
-    text[len] = '\0';
-    return text;
-}
-
 static int write_file(const char *path, const char *text)
 {
     FILE *f = fopen(path, "wb");
@@ -796,13 +766,13 @@ static int synthesize(area_env *env, const mmu_config *cfg, const char *pkg,
     if (st != 0 && area_signal)
         return EXIT_FAILURE; /* cmd_area says so */
     if (st != 0) {
-        char *err = join_path(path, env->dir, "prep.err") ? read_file(path) : NULL;
+        char *err = join_path(path, env->dir, "prep.err") ? cli_read_file(path) : NULL;
         first_line(err ? err : "", NULL, msg, sizeof msg);
         fprintf(stderr, "mmulab area: %s\n", msg[0] ? msg : "yosys_prep.py failed");
         free(err);
         return EXIT_FAILURE;
     }
-    char *list = join_path(path, env->dir, "files.txt") ? read_file(path) : NULL;
+    char *list = join_path(path, env->dir, "files.txt") ? cli_read_file(path) : NULL;
     FILE *script = list && join_path(path, env->dir, "area.ys") ? fopen(path, "w") : NULL;
     bool written = script && yosys_script(script, list, o->mode, msg, sizeof msg) == 0;
     written = (script && fclose(script) == 0) && written;
@@ -824,7 +794,7 @@ static int synthesize(area_env *env, const mmu_config *cfg, const char *pkg,
     if (st != 0 && area_signal)
         return EXIT_FAILURE;
     if (st != 0) {
-        char *log = join_path(path, env->dir, "yosys.log") ? read_file(path) : NULL;
+        char *log = join_path(path, env->dir, "yosys.log") ? cli_read_file(path) : NULL;
         first_line(log ? log : "", "ERROR", msg, sizeof msg);
         if (!msg[0] && log && strstr(log, "bad_alloc"))
             snprintf(msg, sizeof msg,
@@ -841,7 +811,7 @@ static int synthesize(area_env *env, const mmu_config *cfg, const char *pkg,
         free(log);
         return EXIT_FAILURE;
     }
-    char *stat = join_path(path, env->dir, "stat.txt") ? read_file(path) : NULL;
+    char *stat = join_path(path, env->dir, "stat.txt") ? cli_read_file(path) : NULL;
     int rc = 0;
     if (!stat) {
         fprintf(stderr, "mmulab area: %s: %s\n", path, strerror(errno));
@@ -851,7 +821,7 @@ static int synthesize(area_env *env, const mmu_config *cfg, const char *pkg,
         rc = EXIT_FAILURE;
     } else {
         finish_report(rep);
-        char *version = join_path(path, env->dir, "version.txt") ? read_file(path) : NULL;
+        char *version = join_path(path, env->dir, "version.txt") ? cli_read_file(path) : NULL;
         first_line(version ? version : "", NULL, rep->yosys, sizeof rep->yosys);
         free(version);
     }

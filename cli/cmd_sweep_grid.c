@@ -25,6 +25,7 @@
 
 #include "cmd_run.h"
 #include "commands.h"
+#include "cli_util.h"
 #include "sweep_grid_run.h"
 
 #define MAX_JOBS 1024
@@ -320,7 +321,7 @@ static pid_t start_point(const sg_sweep *s, size_t point)
 /* The first line the failed point wrote on stderr, without "mmulab: ". */
 static void first_error_line(const char *err_path, int exit_status, char *out, size_t len)
 {
-    char *text = sg_read_file(err_path);
+    char *text = cli_read_file(err_path);
     char silent[64];
     snprintf(silent, sizeof silent, "exit status %d without a message", exit_status);
     const char *line = text && *text ? text : silent;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_util.h"
 #include "sweep_grid.h"
 
 typedef struct {
@@ -165,7 +166,7 @@ static int load_rows(const sg_point *points, size_t n_points, const char *points
     for (size_t i = 0; i < n_points; i++) {
         char path[4096], why[256];
         snprintf(path, sizeof path, "%s/%s.json", points_dir, points[i].id);
-        char *text = sg_read_file(path);
+        char *text = cli_read_file(path);
         if (!text)
             return csv_fail(msg, msg_len, "%s: %s", path, strerror(errno));
         rows[i].report = sg_json_parse(text, why, sizeof why);

@@ -359,37 +359,3 @@ const sg_json *sg_json_get(const sg_json *obj, const char *key)
     return NULL;
 }
 
-char *sg_read_file(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (len + 1 < cap)
-            break;
-        char *grown = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
-        if (!grown) {
-            free(buf);
-            buf = NULL;
-            errno = ENOMEM;
-            break;
-        }
-        buf = grown;
-        cap *= 2;
-    }
-    int read_error = ferror(f);
-    fclose(f);
-    if (buf && read_error) {
-        free(buf);
-        errno = EIO;
-        return NULL;
-    }
-    if (buf)
-        buf[len] = '\0';
-    return buf;
-}
-

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cmd_run.h"
+#include "cli_util.h"
 #include "sweep_grid_run.h"
 
 #define FAILURES_SHOWN 10
@@ -48,7 +49,7 @@ static void files_of(const sg_sweep *s, slurm_files *f)
 static char **read_lines(const char *path, char **text, size_t *n_lines)
 {
     *n_lines = 0;
-    if (!(*text = sg_read_file(path)))
+    if (!(*text = cli_read_file(path)))
         return NULL;
     size_t cap = 1;
     for (const char *c = *text; *c; c++)
@@ -75,7 +76,7 @@ static char **read_lines(const char *path, char **text, size_t *n_lines)
 /* The last non-empty line of a task's log, in out ("" when none). */
 static void last_log_line(const char *path, char *out, size_t len)
 {
-    char *text = sg_read_file(path);
+    char *text = cli_read_file(path);
     out[0] = '\0';
     if (!text)
         return;
@@ -178,7 +179,7 @@ static int report_missing(const sg_sweep *s, const job_record *r, const slurm_fi
 
 static bool load_record(const slurm_files *f, job_record *r, char **list_text, int *rc)
 {
-    char *text = sg_read_file(f->job);
+    char *text = cli_read_file(f->job);
     *rc = 0;
     if (!text) {
         if (errno != ENOENT) {

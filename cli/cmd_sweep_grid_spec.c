@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_util.h"
 #include "sweep_grid.h"
 
 #define ID_READABLE_MAX 100
@@ -207,7 +208,7 @@ static int load_doc(const sg_json *doc, sg_spec *spec, char *msg, size_t msg_len
 int sg_spec_load(const char *path, sg_spec *spec, char *msg, size_t msg_len)
 {
     memset(spec, 0, sizeof *spec);
-    char *text = sg_read_file(path);
+    char *text = cli_read_file(path);
     if (!text) {
         snprintf(msg, msg_len, "%s: cannot read the SPEC", path);
         return -1;

@@ -35,8 +35,6 @@ sg_json *sg_json_parse(const char *text, char *msg, size_t msg_len);
 void sg_json_free(sg_json *v);
 /* The member named key of an object, or NULL. */
 const sg_json *sg_json_get(const sg_json *obj, const char *key);
-/* The whole file in a NUL-terminated buffer, or NULL (errno set). */
-char *sg_read_file(const char *path);
 
 
 /* ---- SPEC and points ------------------------------------------------------ */

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_util.h"
 #include "sweep_grid.h"
 
 namespace {
@@ -351,11 +352,11 @@ TEST_F(SweepGridCsv, WriteAtomicallyAndReadFileRoundTrip)
     std::string path = dir_ + "/f.txt";
     std::string big(200000, 'z');
     ASSERT_EQ(cli_write_atomically(path.c_str(), big.data(), big.size()), 0);
-    char *back = sg_read_file(path.c_str());
+    char *back = cli_read_file(path.c_str());
     ASSERT_NE(back, nullptr);
     EXPECT_EQ(std::string(back), big);
     free(back);
-    EXPECT_EQ(sg_read_file((dir_ + "/absent").c_str()), nullptr);
+    EXPECT_EQ(cli_read_file((dir_ + "/absent").c_str()), nullptr);
     EXPECT_NE(cli_write_atomically((dir_ + "/no/such/dir").c_str(), "x", 1), 0);
 }
 
