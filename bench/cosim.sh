@@ -3,8 +3,9 @@
 # lockstep, and the RTL's own cycles/s), on the first RECORDS records of each
 # bundled trace, for each RTL build; the baseline, measured in the same run,
 # is the model alone fed exactly as the harness feeds it (--model-only).
-# skylake1_incl is skylake1 with the inclusion victim paths built: the cost of
-# their false loop in Verilator (docs/rtl.md, "Inclusion").
+# The builds are those of rtl/generated/shapes.txt; skylake_incl is skylake
+# with the inclusion victim paths built: the cost of their false loop in
+# Verilator (docs/rtl.md, "Inclusion").
 # usage: bench/cosim.sh [BUILD_DIR] [RECORDS]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,9 +16,11 @@ if [ ! -x "$cosim" ]; then
   echo "bench/cosim.sh: $cosim not built (configure with -DMMULAB_RTL=ON)" >&2
   exit 1
 fi
-builds=("rocket|--preset rocket-sv39 --set walker.merge_slots=4"
-        "skylake1|--preset skylake --set walker.count=1 --set walker.merge_slots=8"
-        "skylake1_incl|--preset skylake --set walker.count=1 --set walker.merge_slots=8 --set l2tlb.inclusion=inclusive")
+builds=()
+while read -r name args; do
+  case "$name" in ''|'#'*) continue ;; esac
+  builds+=("$name|$args")
+done < "$root/rtl/generated/shapes.txt"
 printf '%-13s %-12s %10s %13s %13s %13s %8s\n' build trace requests "lockstep/s" "RTL cycles/s" \
   "model/s" "slowdown"
 for b in "${builds[@]}"; do

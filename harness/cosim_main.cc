@@ -253,6 +253,10 @@ void print_coverage(const mmu_config &cfg, const cosim::RunResult &r)
                (unsigned long long)r.cov_faults[f]);
     printf("  %-28s %12llu\n", "flushes during a walk", (unsigned long long)r.cov_flush_in_walk);
     printf("  %-28s %12llu\n", "cycles the port stalled", (unsigned long long)r.cov_port_stalls);
+    if (cfg.walker.count > 1) {
+        printf("  %-28s %12llu\n", "cycles two walks overlapped", (unsigned long long)r.cov_walks_overlapping);
+        printf("  %-28s %12llu\n", "cycles two walks answered", (unsigned long long)r.cov_walks_same_cycle);
+    }
 }
 
 // What the RTL cannot report by itself: the entries each TLB evicted, from

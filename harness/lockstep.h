@@ -64,10 +64,10 @@ inline void set_port_bits(VlWide<N> &v, unsigned lsb, unsigned width, uint64_t x
 
 template <class V> class Lockstep {
 public:
-    Lockstep(ModelSide &model, const cfg_rtl_inputs &inputs, unsigned hit_lanes,
+    Lockstep(ModelSide &model, const cfg_rtl_inputs &inputs, unsigned hit_lanes, unsigned walkers,
              unsigned merge_slots, const RunOptions &opt)
-        : model_(model), inputs_(inputs), hit_lanes_(hit_lanes),
-          lanes_(hit_lanes + 1 + merge_slots), opt_(opt)
+        : model_(model), inputs_(inputs), hit_lanes_(hit_lanes), walkers_(walkers),
+          lanes_(hit_lanes + walkers + merge_slots), opt_(opt), mem_pending_(walkers)
     {
         context_ = std::make_unique<VerilatedContext>();
         // every register the reset forgets starts random (--x-initial unique):
@@ -158,7 +158,15 @@ private:
         if (!pending_ && model_.ops.empty() && !model_.done())
             need_model();
         return model_.done() && model_.ops.empty() && !pending_ && outstanding_ == 0 &&
-               mem_pending_.empty();
+               mem_idle();
+    }
+
+    bool mem_idle() const
+    {
+        for (const auto &lane : mem_pending_)
+            if (!lane.empty())
+                return false;
+        return true;
     }
 
     void need_model()
@@ -258,6 +266,7 @@ private:
         top_->flush_valid_i = 0;
         top_->ctx_we_i = 0;
         top_->mem_rsp_valid_i = 0;
+        top_->mem_rsp_error_i = 0;
 
         if (!pending_) {
             if (model_.ops.empty())
@@ -300,11 +309,14 @@ private:
             top_->flush_has_va_i = f.has_va;
             top_->flush_has_asid_i = f.has_asid;
         }
-        if (!mem_pending_.empty() && mem_pending_.front().due == t_) {
-            top_->mem_rsp_valid_i = 1;
-            top_->mem_rsp_data_i = mem_pending_.front().data;
-            top_->mem_rsp_error_i = mem_pending_.front().error;
-            mem_pending_.pop_front();
+        for (unsigned w = 0; w < walkers_; w++) {
+            std::deque<PendingRsp> &lane = mem_pending_[w];
+            if (!lane.empty() && lane.front().due == t_) {
+                set_port_bits(top_->mem_rsp_valid_i, w, 1, 1);
+                set_port_bits(top_->mem_rsp_data_i, kPteW * w, kPteW, lane.front().data);
+                set_port_bits(top_->mem_rsp_error_i, w, 1, lane.front().error);
+                lane.pop_front();
+            }
         }
         top_->eval();
         if (fst_ && t_ >= opt_.wave_from)
@@ -312,8 +324,14 @@ private:
 
         if (top_->overflow_o)
             diverge(overflow_text(top_->overflow_o));
-        if (top_->mem_req_valid_o)
-            serve_pte();
+        unsigned lanes_waiting = 0;
+        for (const auto &lane : mem_pending_)
+            lanes_waiting += !lane.empty();
+        result_.cov_walks_overlapping += lanes_waiting >= 2;
+        uint64_t mem_valid = port_bits(top_->mem_req_valid_o, 0, walkers_);
+        for (unsigned w = 0; mem_valid && w < walkers_ && result_.ok(); w++)
+            if ((mem_valid >> w) & 1u)
+                serve_pte(w);
         check_responses();
         if (presenting) {
             bool taken = op_.kind == MMU_EVENT_FLUSH || top_->req_ready_o;
@@ -361,11 +379,14 @@ private:
         }
     }
 
-    void serve_pte()
+    // The PTE access walker w makes now, served on its lane.
+    void serve_pte(unsigned w)
     {
-        uint64_t id = top_->mem_req_id_o;
-        uint64_t pa = top_->mem_req_pa_o;
-        bool write = top_->mem_req_write_o;
+        uint64_t id = port_bits(top_->mem_req_id_o, 64 * w, 64);
+        uint64_t pa = port_bits(top_->mem_req_pa_o, 64 * w, 64);
+        bool write = port_bits(top_->mem_req_write_o, w, 1);
+        unsigned level = (unsigned)port_bits(top_->mem_req_level_o, kLevelW * w, kLevelW);
+        uint64_t value = port_bits(top_->mem_req_wdata_o, kPteW * w, kPteW);
         auto it = model_.pte.find(id);
         while ((it == model_.pte.end() || it->second.empty()) && !model_.done() && result_.ok()) {
             need_model();
@@ -374,11 +395,9 @@ private:
         Event &ev = note(Event::kPte);
         ev.id = id;
         ev.addr = pa;
-        ev.value = top_->mem_req_wdata_o;
-        ev.a = (uint8_t)top_->mem_req_level_o;
+        ev.value = value;
+        ev.a = (uint8_t)level;
         ev.b = write;
-        unsigned level = top_->mem_req_level_o;
-        uint64_t value = top_->mem_req_wdata_o;
         if (it == model_.pte.end() || it->second.empty()) {
             diverge("the RTL's walk for request " + std::to_string(id) + " made a PTE " +
                     describe_pte(write, pa, level, value) + " the model's walk did not make");
@@ -392,13 +411,15 @@ private:
             diverge(describe_pte_difference(id, a, write, pa, level, value, t_));
             return;
         }
-        mem_pending_.push_back(PendingRsp{t_ + a.latency, a.is_write ? 0 : a.value, a.error != 0});
+        mem_pending_[w].push_back(PendingRsp{t_ + a.latency, a.is_write ? 0 : a.value, a.error != 0});
         last_progress_ = t_;
     }
 
     void check_responses()
     {
         uint64_t valid = port_bits(top_->rsp_valid_o, 0, lanes_);
+        uint64_t walk_lanes = (valid >> hit_lanes_) & ((1ull << walkers_) - 1);
+        result_.cov_walks_same_cycle += (walk_lanes & (walk_lanes - 1)) != 0;
         for (unsigned lane = 0; valid && lane < lanes_; lane++) {
             if (!((valid >> lane) & 1u))
                 continue;
@@ -479,7 +500,7 @@ private:
 
     ModelSide &model_;
     cfg_rtl_inputs inputs_;
-    unsigned hit_lanes_, lanes_;
+    unsigned hit_lanes_, walkers_, lanes_;
     const RunOptions &opt_;
     std::unique_ptr<VerilatedContext> context_;
     std::unique_ptr<V> top_;
@@ -488,7 +509,7 @@ private:
     uint64_t t_ = 0, last_take_ = 0, present_from_ = 0, last_progress_ = 0, outstanding_ = 0;
     bool pending_ = false, took_any_ = false;
     Op op_{};
-    std::deque<PendingRsp> mem_pending_;
+    std::vector<std::deque<PendingRsp>> mem_pending_;  // per walker lane
     std::vector<Event> history_;
     size_t history_next_ = 0;
     std::unordered_map<uint64_t, uint64_t> issue_cycle_;

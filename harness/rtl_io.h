@@ -18,7 +18,7 @@
 namespace cosim {
 
 // Field widths of mmu_pkg (rtl/mmu_pkg.sv)
-constexpr unsigned kPaW = 52, kLevelW = 3;
+constexpr unsigned kPaW = 52, kLevelW = 3, kPteW = 64;
 
 struct PortField {
     unsigned lsb, width;

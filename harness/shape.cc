@@ -16,7 +16,8 @@ RunResult MMULAB_CAT(run_, MMULAB_SHAPE)(ModelSide &model, const cfg_rtl_inputs 
 RunResult MMULAB_CAT(run_, MMULAB_SHAPE)(ModelSide &model, const cfg_rtl_inputs &inputs,
                                         const RunOptions &opt)
 {
-    Lockstep<MMULAB_VCLASS> lockstep(model, inputs, MMULAB_HIT_LANES, MMULAB_MERGE_SLOTS, opt);
+    Lockstep<MMULAB_VCLASS> lockstep(model, inputs, MMULAB_HIT_LANES, MMULAB_WALKERS, MMULAB_MERGE_SLOTS,
+                                            opt);
     return lockstep.run();
 }
 

@@ -12,7 +12,7 @@ namespace cosim {
 struct Shape {
     const char *name;
     const char *package;     // the text of its mmu_cfg_pkg.sv
-    unsigned hit_lanes, merge_slots;
+    unsigned hit_lanes, walkers, merge_slots;
     RunResult (*run)(ModelSide &model, const cfg_rtl_inputs &inputs, const RunOptions &opt);
     bool rtl_coverage;       // Verilated with --coverage (mmulab-cosim-cov)
 };

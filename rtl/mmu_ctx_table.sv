@@ -2,10 +2,11 @@
 // MMU knows (walk_ctx: format, root, MAXPHYADDR, A/D mode, CR0/CR4/EFER or
 // sstatus/menvcfg bits), keyed by ASID: the RTL's copy of CR3/satp per
 // PCID/ASID. Written through one port (in force in the cycle of the write);
-// two combinational read ports (the request's permission check and the
-// walk that starts).
+// combinational read ports: one for the request's permission check, one
+// per walk that may start in a cycle.
 module mmu_ctx_table import mmu_pkg::*; #(
-  parameter int unsigned NumCtx = 16
+  parameter int unsigned NumCtx = 16,
+  parameter int unsigned JobPorts = 1
 ) (
   input  logic clk_i,
   input  logic rst_ni,
@@ -15,9 +16,9 @@ module mmu_ctx_table import mmu_pkg::*; #(
   input  logic [AsidW-1:0] rd0_asid_i,
   output logic             rd0_found_o,
   output logic [CtxW-1:0]  rd0_ctx_o,
-  input  logic [AsidW-1:0] rd1_asid_i,
-  output logic             rd1_found_o,
-  output logic [CtxW-1:0]  rd1_ctx_o,
+  input  logic [JobPorts*AsidW-1:0] job_asid_i,
+  output logic [JobPorts-1:0]       job_found_o,
+  output logic [JobPorts*CtxW-1:0]  job_ctx_o,
   output logic             full_o        // a write found no slot: more address spaces than NumCtx
 );
   localparam int unsigned IdxW = NumCtx > 1 ? $clog2(NumCtx) : 1;
@@ -32,16 +33,18 @@ module mmu_ctx_table import mmu_pkg::*; #(
   always_comb begin
     rd0_found_o = 1'b0;
     rd0_ctx_o = '0;
-    rd1_found_o = 1'b0;
-    rd1_ctx_o = '0;
+    job_found_o = '0;
+    job_ctx_o = '0;
     for (int unsigned i = 0; i < NumCtx; i++) begin
       if (valid_q[i] && asid_q[i] == rd0_asid_i) begin
         rd0_found_o = 1'b1;
         rd0_ctx_o = ctx_q[i];
       end
-      if (valid_q[i] && asid_q[i] == rd1_asid_i) begin
-        rd1_found_o = 1'b1;
-        rd1_ctx_o = ctx_q[i];
+      for (int unsigned p = 0; p < JobPorts; p++) begin
+        if (valid_q[i] && asid_q[i] == job_asid_i[p*AsidW +: AsidW]) begin
+          job_found_o[p] = 1'b1;
+          job_ctx_o[p*CtxW +: CtxW] = ctx_q[i];
+        end
       end
     end
     // a context written this cycle is already in force: the write and the
@@ -50,9 +53,11 @@ module mmu_ctx_table import mmu_pkg::*; #(
       rd0_found_o = 1'b1;
       rd0_ctx_o = we_ctx_i;
     end
-    if (we_i && we_asid_i == rd1_asid_i) begin
-      rd1_found_o = 1'b1;
-      rd1_ctx_o = we_ctx_i;
+    for (int unsigned p = 0; p < JobPorts; p++) begin
+      if (we_i && we_asid_i == job_asid_i[p*AsidW +: AsidW]) begin
+        job_found_o[p] = 1'b1;
+        job_ctx_o[p*CtxW +: CtxW] = we_ctx_i;
+      end
     end
   end
 

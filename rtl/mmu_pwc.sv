@@ -10,8 +10,10 @@
 //
 // The translation-cache lookup probes every level in the same cycle and
 // answers with the deepest (lowest-level) hit; only that entry is touched
-// (pwc_lookup). Cycle contract, for every design: outputs are combinational
-// on the registered state; at the clock edge the lookup touch applies, then
+// (pwc_lookup). There is one lookup port per walk that may start in a
+// cycle; port p is the p-th start in FIFO order. Cycle contract, for every
+// design: outputs are combinational on the registered state; at the clock
+// edge the lookup touches apply in port order, then
 // the probe touches in port order, then the flush, then the fills of port
 // 0, 1, ... each applied level 1..MaxLevels-1 ascending (pwc_fill for the
 // levels of fill_level_mask_i, then pwc_pte_fill for those of
@@ -27,18 +29,19 @@ module mmu_pwc import mmu_pkg::*; #(
   parameter int unsigned Replacement = ReplLru,
   parameter logic [15:0] LfsrSeed = 16'hACE1,
   parameter int unsigned FillPorts = 1,
-  parameter int unsigned ProbePorts = 1
+  parameter int unsigned ProbePorts = 1,
+  parameter int unsigned LookupPorts = 1
 ) (
   input  logic clk_i,
   input  logic rst_ni,
-  input  logic                          lookup_valid_i,
-  input  logic [AsidW-1:0]              lookup_asid_i,
-  input  logic [VaW-1:0]                lookup_va_i,
-  output logic                          lookup_hit_o,
-  output logic [LevelW-1:0]             lookup_level_o,
-  output logic [PaW-1:0]                lookup_table_pa_o,
-  output logic [PermW-1:0]              lookup_perm_o,
-  output logic                          lookup_global_o,
+  input  logic [LookupPorts-1:0]        lookup_valid_i,
+  input  logic [LookupPorts*AsidW-1:0]  lookup_asid_i,
+  input  logic [LookupPorts*VaW-1:0]    lookup_va_i,
+  output logic [LookupPorts-1:0]        lookup_hit_o,
+  output logic [LookupPorts*LevelW-1:0] lookup_level_o,
+  output logic [LookupPorts*PaW-1:0]    lookup_table_pa_o,
+  output logic [LookupPorts*PermW-1:0]  lookup_perm_o,
+  output logic [LookupPorts-1:0]        lookup_global_o,
   input  logic [ProbePorts-1:0]         probe_valid_i,
   input  logic [ProbePorts*PaW-1:0]     probe_pa_i,
   input  logic [ProbePorts*LevelW-1:0]  probe_level_i,
@@ -71,32 +74,39 @@ module mmu_pwc import mmu_pkg::*; #(
   localparam int unsigned TcLevels = Levels - 1;  // non-leaf levels 1..Levels-1
   localparam int unsigned PteFills = FillPorts * (MaxLevels - 1);
 
-  // per level L (bit L; bit 0 never set): what the translation caches say
-  logic [MaxLevels-1:0]       level_hit;
-  logic [MaxLevels*PaW-1:0]   level_table_pa;
-  logic [MaxLevels*PermW-1:0] level_perm;
-  logic [MaxLevels-1:0]       level_global;
-  logic [MaxLevels-1:0]       deepest;       // one-hot: the hit the lookup reports and touches
+  // per lookup port p and level L (bit p*MaxLevels + L; L = 0 never set):
+  // what the translation caches say
+  localparam int unsigned PortLevels = LookupPorts * MaxLevels;
+  logic [PortLevels-1:0]       level_hit;
+  logic [PortLevels*PaW-1:0]   level_table_pa;
+  logic [PortLevels*PermW-1:0] level_perm;
+  logic [PortLevels-1:0]       level_global;
+  logic [PortLevels-1:0]       deepest;  // one-hot per port: the hit it reports and touches
   // what this cycle adds to pwc_stats, per level
   logic [MaxLevels*8-1:0]     lookups_now;
   logic [MaxLevels*8-1:0]     hits_now;
   logic [MaxLevels*8-1:0]     fills_now;
 
-  assign deepest = level_hit & ~(level_hit - 1'b1);
+  for (genvar p = 0; p < LookupPorts; p++) begin : g_deepest
+    assign deepest[p*MaxLevels +: MaxLevels] = level_hit[p*MaxLevels +: MaxLevels] &
+        ~(level_hit[p*MaxLevels +: MaxLevels] - 1'b1);
+  end
 
   always_comb begin
-    lookup_hit_o = 1'b0;
+    lookup_hit_o = '0;
     lookup_level_o = '0;
     lookup_table_pa_o = '0;
     lookup_perm_o = '0;
-    lookup_global_o = 1'b0;
-    for (int unsigned l = 0; l < MaxLevels; l++) begin
-      if (lookup_valid_i && deepest[l]) begin
-        lookup_hit_o = 1'b1;
-        lookup_level_o = LevelW'(l);
-        lookup_table_pa_o = level_table_pa[l*PaW +: PaW];
-        lookup_perm_o = level_perm[l*PermW +: PermW];
-        lookup_global_o = level_global[l];
+    lookup_global_o = '0;
+    for (int unsigned p = 0; p < LookupPorts; p++) begin
+      for (int unsigned l = 0; l < MaxLevels; l++) begin
+        if (lookup_valid_i[p] && deepest[p*MaxLevels + l]) begin
+          lookup_hit_o[p] = 1'b1;
+          lookup_level_o[p*LevelW +: LevelW] = LevelW'(l);
+          lookup_table_pa_o[p*PaW +: PaW] = level_table_pa[(p*MaxLevels + l)*PaW +: PaW];
+          lookup_perm_o[p*PermW +: PermW] = level_perm[(p*MaxLevels + l)*PermW +: PermW];
+          lookup_global_o[p] = level_global[p*MaxLevels + l];
+        end
       end
     end
   end
@@ -142,6 +152,20 @@ module mmu_pwc import mmu_pkg::*; #(
           end
         end
 
+        // the array's reads, lookup port major
+        logic [LookupPorts*PerArray-1:0]       rd_hit, rd_global, rd_touch;
+        logic [LookupPorts*PerArray*PaW-1:0]   rd_table_pa;
+        logic [LookupPorts*PerArray*PermW-1:0] rd_perm;
+
+        for (genvar p = 0; p < LookupPorts; p++) begin : g_read
+          localparam int unsigned B = p * MaxLevels + First;
+          assign level_hit[B +: PerArray] = rd_hit[p*PerArray +: PerArray];
+          assign level_global[B +: PerArray] = rd_global[p*PerArray +: PerArray];
+          assign level_table_pa[B*PaW +: PerArray*PaW] = rd_table_pa[p*PerArray*PaW +: PerArray*PaW];
+          assign level_perm[B*PermW +: PerArray*PermW] = rd_perm[p*PerArray*PermW +: PerArray*PermW];
+          assign rd_touch[p*PerArray +: PerArray] = deepest[B +: PerArray] & {PerArray{lookup_valid_i[p]}};
+        end
+
         mmu_pwc_tc #(
           .Entries     (ArrayEntries),
           .Ways        (ArrayWays),
@@ -149,17 +173,18 @@ module mmu_pwc import mmu_pkg::*; #(
           .LfsrSeed    (LfsrSeed),
           .FirstLevel  (First),
           .NumLevels   (PerArray),
-          .FillPorts   (FillPorts)
+          .FillPorts   (FillPorts),
+          .LookupPorts (LookupPorts)
         ) u_tc (
           .clk_i,
           .rst_ni,
           .lookup_asid_i,
           .lookup_va_i,
-          .lookup_hit_o           (level_hit[First +: PerArray]),
-          .lookup_table_pa_o      (level_table_pa[First*PaW +: PerArray*PaW]),
-          .lookup_perm_o          (level_perm[First*PermW +: PerArray*PermW]),
-          .lookup_global_o        (level_global[First +: PerArray]),
-          .touch_i                (deepest[First +: PerArray] & {PerArray{lookup_valid_i}}),
+          .lookup_hit_o           (rd_hit),
+          .lookup_table_pa_o      (rd_table_pa),
+          .lookup_perm_o          (rd_perm),
+          .lookup_global_o        (rd_global),
+          .touch_i                (rd_touch),
           .flush_valid_i,
           .flush_op_i,
           .flush_asid_i,
@@ -175,10 +200,13 @@ module mmu_pwc import mmu_pkg::*; #(
         );
         assign level_cached[First +: PerArray] = '1;
       end else begin : g_uncached
-        assign level_hit[First +: PerArray] = '0;
-        assign level_table_pa[First*PaW +: PerArray*PaW] = '0;
-        assign level_perm[First*PermW +: PerArray*PermW] = '0;
-        assign level_global[First +: PerArray] = '0;
+        for (genvar p = 0; p < LookupPorts; p++) begin : g_read
+          localparam int unsigned B = p * MaxLevels + First;
+          assign level_hit[B +: PerArray] = '0;
+          assign level_table_pa[B*PaW +: PerArray*PaW] = '0;
+          assign level_perm[B*PermW +: PerArray*PermW] = '0;
+          assign level_global[B +: PerArray] = '0;
+        end
         assign level_cached[First +: PerArray] = '0;
       end
     end
@@ -186,10 +214,12 @@ module mmu_pwc import mmu_pkg::*; #(
     // level 0 is a leaf, levels from Levels up do not exist in the format
     for (genvar l = 0; l < MaxLevels; l++) begin : g_other_level
       if (l == 0 || l >= Levels) begin : g_none
-        assign level_hit[l] = 1'b0;
-        assign level_table_pa[l*PaW +: PaW] = '0;
-        assign level_perm[l*PermW +: PermW] = '0;
-        assign level_global[l] = 1'b0;
+        for (genvar p = 0; p < LookupPorts; p++) begin : g_read
+          assign level_hit[p*MaxLevels + l] = 1'b0;
+          assign level_table_pa[(p*MaxLevels + l)*PaW +: PaW] = '0;
+          assign level_perm[(p*MaxLevels + l)*PermW +: PermW] = '0;
+          assign level_global[p*MaxLevels + l] = 1'b0;
+        end
         assign level_cached[l] = 1'b0;
       end
     end
@@ -204,11 +234,15 @@ module mmu_pwc import mmu_pkg::*; #(
             if (tc_fill(fill_valid_i, fill_level_mask_i, p, l)) fills_now[l*8 +: 8] += 8'd1;
           end
           // split: every configured level counts the lookup; unified: lookups[0]
-          if (lookup_valid_i && Design == PwcSplit) lookups_now[l*8 +: 8] = 8'd1;
-          if (lookup_valid_i && deepest[l]) hits_now[l*8 +: 8] = 8'd1;
+          for (int unsigned p = 0; p < LookupPorts; p++) begin
+            if (lookup_valid_i[p] && Design == PwcSplit) lookups_now[l*8 +: 8] += 8'd1;
+            if (lookup_valid_i[p] && deepest[p*MaxLevels + l]) hits_now[l*8 +: 8] += 8'd1;
+          end
         end
       end
-      if (lookup_valid_i && Design == PwcUnified && level_cached != '0) lookups_now[7:0] = 8'd1;
+      for (int unsigned p = 0; p < LookupPorts; p++) begin
+        if (lookup_valid_i[p] && Design == PwcUnified && level_cached != '0) lookups_now[7:0] += 8'd1;
+      end
     end
 
     assign probe_hit_o = '0;

@@ -6,9 +6,10 @@
 // of the level L-1 table, the rights accumulated down to L, and either an
 // ASID or the global mark (a global entry answers every ASID).
 //
-// Reads are combinational on the registered state, one per level. At the
-// clock edge: the touch (the lookup's deepest hit), then the flush, then
-// the fills in slot order (slot k = fill port k / NumLevels, level
+// Reads are combinational on the registered state, one per level and
+// lookup port (one port per walk that may start in a cycle). At the clock
+// edge: the touches (each lookup's deepest hit, in port order), then the
+// flush, then the fills in slot order (slot k = fill port k / NumLevels, level
 // FirstLevel + k % NumLevels), each seeing the fills before it.
 module mmu_pwc_tc import mmu_pkg::*; #(
   parameter int unsigned Entries     = 16,
@@ -18,20 +19,21 @@ module mmu_pwc_tc import mmu_pkg::*; #(
   parameter int unsigned FirstLevel  = 1,
   parameter int unsigned NumLevels   = 1,
   parameter int unsigned FillPorts   = 1,
+  parameter int unsigned LookupPorts = 1,
   // derived, do not override
   parameter int unsigned Fills       = FillPorts * NumLevels
 ) (
   input  logic                       clk_i,
   input  logic                       rst_ni,
-  // read port i looks up level FirstLevel + i
-  input  logic [AsidW-1:0]           lookup_asid_i,
-  input  logic [VaW-1:0]             lookup_va_i,
-  output logic [NumLevels-1:0]       lookup_hit_o,
-  output logic [NumLevels*PaW-1:0]   lookup_table_pa_o,
-  output logic [NumLevels*PermW-1:0] lookup_perm_o,
-  output logic [NumLevels-1:0]       lookup_global_o,
-  // at most one bit: the level whose hit becomes most recently used
-  input  logic [NumLevels-1:0]       touch_i,
+  // lookup port p, read port i (at p*NumLevels + i) looks up level FirstLevel + i
+  input  logic [LookupPorts*AsidW-1:0]           lookup_asid_i,
+  input  logic [LookupPorts*VaW-1:0]             lookup_va_i,
+  output logic [LookupPorts*NumLevels-1:0]       lookup_hit_o,
+  output logic [LookupPorts*NumLevels*PaW-1:0]   lookup_table_pa_o,
+  output logic [LookupPorts*NumLevels*PermW-1:0] lookup_perm_o,
+  output logic [LookupPorts*NumLevels-1:0]       lookup_global_o,
+  // per lookup port at most one bit: the level whose hit becomes most recently used
+  input  logic [LookupPorts*NumLevels-1:0]       touch_i,
   input  logic                       flush_valid_i,
   input  logic [1:0]                 flush_op_i,
   input  logic [AsidW-1:0]           flush_asid_i,
@@ -83,8 +85,9 @@ module mmu_pwc_tc import mmu_pkg::*; #(
   endfunction
 
   // ---------------------------------------------------------------- lookups
-  logic [NumLevels*SetW-1:0] hit_set;
-  logic [NumLevels*WayW-1:0] hit_way;
+  localparam int unsigned Reads = LookupPorts * NumLevels;
+  logic [Reads*SetW-1:0] hit_set;
+  logic [Reads*WayW-1:0] hit_way;
 
   always_comb begin
     logic [TagW-1:0] prefix;
@@ -99,38 +102,38 @@ module mmu_pwc_tc import mmu_pkg::*; #(
     lookup_global_o = '0;
     hit_set = '0;
     hit_way = '0;
-    for (int unsigned i = 0; i < NumLevels; i++) begin
-      prefix = prefix_of(lookup_va_i, i);
+    for (int unsigned r = 0; r < Reads; r++) begin
+      prefix = prefix_of(lookup_va_i[(r / NumLevels)*VaW +: VaW], r % NumLevels);
       set = set_of(prefix[SetW-1:0]);
-      hit_set[i*SetW +: SetW] = set;
+      hit_set[r*SetW +: SetW] = set;
       // the lowest matching way answers (find_translation)
       for (int w = Ways - 1; w >= 0; w--) begin
         e = entry_at(set, w);
-        if (valid_q[e] && lvl_mem[e] == LvlW'(i) && tag_mem[e] == prefix &&
-            (global_mem[e] || asid_mem[e] == lookup_asid_i)) begin
-          lookup_hit_o[i] = 1'b1;
-          hit_way[i*WayW +: WayW] = WayW'(w);
-          lookup_table_pa_o[i*PaW +: PaW] = table_pa_mem[e];
-          lookup_perm_o[i*PermW +: PermW] = perm_mem[e];
-          lookup_global_o[i] = global_mem[e];
+        if (valid_q[e] && lvl_mem[e] == LvlW'(r % NumLevels) && tag_mem[e] == prefix &&
+            (global_mem[e] || asid_mem[e] == lookup_asid_i[(r / NumLevels)*AsidW +: AsidW])) begin
+          lookup_hit_o[r] = 1'b1;
+          hit_way[r*WayW +: WayW] = WayW'(w);
+          lookup_table_pa_o[r*PaW +: PaW] = table_pa_mem[e];
+          lookup_perm_o[r*PermW +: PermW] = perm_mem[e];
+          lookup_global_o[r] = global_mem[e];
         end
       end
     end
   end
 
-  logic [SetW-1:0] touch_set;
-  logic [WayW-1:0] touch_way;
-  logic            touch_valid;
+  logic [LookupPorts*SetW-1:0] touch_set;
+  logic [LookupPorts*WayW-1:0] touch_way;
+  logic [LookupPorts-1:0]      touch_valid;
 
   always_comb begin
-    touch_valid = 1'b0;
+    touch_valid = '0;
     touch_set = '0;
     touch_way = '0;
-    for (int unsigned i = 0; i < NumLevels; i++) begin
-      if (touch_i[i] && lookup_hit_o[i]) begin
-        touch_valid = 1'b1;
-        touch_set = hit_set[i*SetW +: SetW];
-        touch_way = hit_way[i*WayW +: WayW];
+    for (int unsigned r = 0; r < Reads; r++) begin
+      if (touch_i[r] && lookup_hit_o[r]) begin
+        touch_valid[r / NumLevels] = 1'b1;
+        touch_set[(r / NumLevels)*SetW +: SetW] = hit_set[r*SetW +: SetW];
+        touch_way[(r / NumLevels)*WayW +: WayW] = hit_way[r*WayW +: WayW];
       end
     end
   end
@@ -222,7 +225,7 @@ module mmu_pwc_tc import mmu_pkg::*; #(
     .Ways        (Ways),
     .Replacement (Replacement),
     .LfsrSeed    (LfsrSeed),
-    .Touches     (1),
+    .Touches     (LookupPorts),
     .Fills       (Fills)
   ) u_repl (
     .clk_i,

@@ -1,5 +1,5 @@
-// mmu_top.sv — the whole MMU: request port, TLB hierarchy, walk queue,
-// one page walker, walk cache, flush port and response lanes. It implements
+// mmu_top.sv — the whole MMU: request port, TLB hierarchy, walk jobs,
+// NumWalkers page walkers, walk cache, flush port and response lanes. It implements
 // the timing contract of docs/timing.md cycle for cycle (docs/rtl.md maps
 // each rule to the logic below):
 //   - the request port takes one request per cycle (core.port_ops_per_cycle
@@ -10,7 +10,9 @@
 //     cycle's lookups and flush, so everything at C sees them;
 //   - a flush drops every fill scheduled before it and due after it, and
 //     closes every live walk to merging;
-//   - walks start in FIFO order when the job is ready and the walker free.
+//   - walks start in FIFO order when the job is ready and a walker idle (the
+//     lowest idle one; several may start in one cycle); they finish in any
+//     order, and their fills go in the order the model scheduled them.
 // Geometry, replacement policies and the queue are parameters generated from
 // the config (mmulab rtl-params); latencies and TLB inclusion policies are
 // configuration inputs held constant for a run, so one build serves them all.
@@ -33,13 +35,14 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   parameter int unsigned PwcWays = CfgPwcWays,
   parameter int unsigned PwcReplacement = CfgPwcReplacement,
   parameter logic [15:0] PwcLfsrSeed = CfgPwcLfsrSeed,
-  parameter int unsigned WalkQueue = CfgWalkQueue,  // walks waiting beside the one walking
+  parameter int unsigned NumWalkers = CfgNumWalkers,  // walks under way at once, 1..8
+  parameter int unsigned WalkQueue = CfgWalkQueue,  // walks waiting beside those walking
   parameter int unsigned MergeSlots = CfgMergeSlots,  // walker.merge_slots
   parameter int unsigned HitBuckets = CfgHitBuckets,  // > the largest path latency; power of 2
   parameter int unsigned HitLanes = CfgHitLanes,  // hits answering in one cycle
   parameter int unsigned PromoLanes = CfgPromoLanes,  // promotion fills due in one cycle
   parameter int unsigned NumCtx = CfgNumCtx,
-  localparam int unsigned RspLanes = HitLanes + 1 + MergeSlots
+  localparam int unsigned RspLanes = HitLanes + NumWalkers + MergeSlots
 ) (
   input  logic clk_i,
   input  logic rst_ni,
@@ -73,17 +76,18 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   input  logic [1:0]       flush_invpcid_type_i,
   input  logic             flush_has_va_i,
   input  logic             flush_has_asid_i,
-  // PTE memory: a request is taken in the cycle it is valid
-  output logic             mem_req_valid_o,
-  output logic [63:0]      mem_req_pa_o,     // bits above 51: a table outside memory
-  output logic             mem_req_write_o,
-  output logic [PteW-1:0]  mem_req_wdata_o,
-  output logic [LevelW-1:0] mem_req_level_o,
-  output logic [63:0]      mem_req_id_o,    // the request whose walk makes the access
-  input  logic             mem_rsp_valid_i,
-  input  logic [PteW-1:0]  mem_rsp_data_i,
-  input  logic             mem_rsp_error_i,
-  // responses, valid in their completion cycle; lanes: hits, the walk, merged
+  // PTE memory, one lane per walker: a request is taken in the cycle it is
+  // valid; the answer comes back on the same lane
+  output logic [NumWalkers-1:0]        mem_req_valid_o,
+  output logic [NumWalkers*64-1:0]     mem_req_pa_o,     // bits above 51: a table outside memory
+  output logic [NumWalkers-1:0]        mem_req_write_o,
+  output logic [NumWalkers*PteW-1:0]   mem_req_wdata_o,
+  output logic [NumWalkers*LevelW-1:0] mem_req_level_o,
+  output logic [NumWalkers*64-1:0]     mem_req_id_o,    // the request whose walk makes the access
+  input  logic [NumWalkers-1:0]        mem_rsp_valid_i,
+  input  logic [NumWalkers*PteW-1:0]   mem_rsp_data_i,
+  input  logic [NumWalkers-1:0]        mem_rsp_error_i,
+  // responses, valid in their completion cycle; lanes: hits, the walkers, merged
   output logic [RspLanes-1:0]        rsp_valid_o,
   output logic [RspLanes*64-1:0]     rsp_id_o,
   output logic [RspLanes*PaW-1:0]    rsp_pa_o,
@@ -100,15 +104,14 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   // free, 1 no context slot / unknown ASID, 2 too few fill ports
   output logic [2:0]       overflow_o
 );
-  localparam int unsigned MaxJobs = 1 + WalkQueue;
+  localparam int unsigned MaxJobs = NumWalkers + WalkQueue;
   localparam int unsigned JobW = MaxJobs > 1 ? $clog2(MaxJobs) : 1;
   localparam int unsigned BucketW = $clog2(HitBuckets);
   localparam int unsigned HitW = $clog2(HitBuckets * HitLanes);
   localparam int unsigned LaneW = HitLanes > 1 ? $clog2(HitLanes) : 1;
   localparam int unsigned MergeW = MergeSlots > 1 ? $clog2(MergeSlots) : 1;
-  localparam int unsigned FillPorts = PromoLanes + 1;
-  localparam int unsigned PortW = $clog2(FillPorts + 1);
-  localparam int unsigned PwcFillPorts = 1;
+  localparam int unsigned WkW = NumWalkers > 1 ? $clog2(NumWalkers) : 1;
+  localparam int unsigned FillPorts = PromoLanes + NumWalkers;
 
   // cfg_inclusion (model/include/mmulab/config.h)
   localparam logic [1:0] InclInclusive = 2'd1;
@@ -145,7 +148,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   // victims move between the TLBs of two levels; deeper hierarchies build
   // non-inclusive only (config_rtl.c refuses the policies there), and so
   // does a build whose config uses no policy: the paths' false loop (below)
-  // makes Verilator iterate the TLBs' logic, 40 % of a skylake1 run
+  // makes Verilator iterate the TLBs' logic, 40 % of a skylake run
   localparam bit VictimPaths = TlbVictimPaths && MaxTlbLevel == 2;
 
   // ---------------------------------------------------------------- time
@@ -154,15 +157,20 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   assign cycle_o = now_q;
 
   // ---------------------------------------------------------------- contexts
-  logic req_ctx_found, job_ctx_found, ctx_full;
-  logic [CtxW-1:0] req_ctx, job_ctx;
-  logic [AsidW-1:0] head_asid;
+  logic req_ctx_found, ctx_full;
+  logic [CtxW-1:0] req_ctx;
+  // the contexts of the walks starting now (start ports, below)
+  logic [NumWalkers*AsidW-1:0] sp_asid;
+  logic [NumWalkers*CtxW-1:0] sp_ctx;
+  logic [NumWalkers-1:0] sp_ctx_found;
+  logic unused_sp_ctx_found;
+  assign unused_sp_ctx_found = ^sp_ctx_found;  // an unknown ASID is flagged at its request
 
-  mmu_ctx_table #(.NumCtx(NumCtx)) u_ctx (
+  mmu_ctx_table #(.NumCtx(NumCtx), .JobPorts(NumWalkers)) u_ctx (
     .clk_i, .rst_ni,
     .we_i(ctx_we_i), .we_asid_i(ctx_asid_i), .we_ctx_i(ctx_i),
     .rd0_asid_i(req_asid_i), .rd0_found_o(req_ctx_found), .rd0_ctx_o(req_ctx),
-    .rd1_asid_i(head_asid), .rd1_found_o(job_ctx_found), .rd1_ctx_o(job_ctx),
+    .job_asid_i(sp_asid), .job_found_o(sp_ctx_found), .job_ctx_o(sp_ctx),
     .full_o(ctx_full)
   );
 
@@ -486,8 +494,12 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   assign hb_write_idx = HitW'(32'(hit_bucket) * HitLanes + 32'(hit_lane));
 
   // ---------------------------------------------------------------- walk jobs
-  // FIFO of jobs; the head is the one walking once started.
-  logic [MaxJobs-1:0] job_mergeable_q, job_mergeable_d;
+  // A pool of MaxJobs job slots (a slot is taken at the miss and freed when
+  // its walk completes, in any order), the wait FIFO of the slots not yet
+  // started (creation order: jobs start FIFO), and each walker's slot.
+  logic [MaxJobs-1:0] job_valid_q, job_valid_d, job_mergeable_q, job_mergeable_d;
+  // bit i*MaxJobs+j: job i was created before job j (both live)
+  logic [MaxJobs*MaxJobs-1:0] job_older_q, job_older_d;
   logic [63:0] job_id_q [MaxJobs];
   logic [VaW-1:0] job_va_q [MaxJobs];
   logic [AsidW-1:0] job_asid_q [MaxJobs];
@@ -495,51 +507,69 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   logic job_priv_q [MaxJobs];
   logic [63:0] job_ready_q [MaxJobs];
   logic [NumTlbs-1:0] job_path_q [MaxJobs];
-  logic [JobW-1:0] head_q, head_d, tail_q, tail_d;
-  logic [JobW:0] count_q, count_d;
-  logic started_q, started_d, dropped_q, dropped_d;
-  logic [63:0] start_cycle_q, start_cycle_d;
-  logic [LevelW-1:0] walk_pwc_level_q, walk_pwc_level_d;
+  logic [JobW-1:0] wq_slot_q [MaxJobs];
+  logic [JobW-1:0] wq_head_q, wq_head_d, wq_tail;
+  logic [JobW:0] wq_count_q, wq_count_d;
 
-  function automatic logic [JobW-1:0] job_next(logic [JobW-1:0] idx);
-    return (32'(idx) == MaxJobs - 1) ? '0 : idx + 1'b1;
+  function automatic logic [JobW-1:0] wq_index(logic [JobW-1:0] idx, int unsigned k);
+    return JobW'((32'(idx) + k) % MaxJobs);
   endfunction
 
-  assign head_asid = job_asid_q[head_q];
-  assign mem_req_id_o = job_id_q[head_q];
-  assign walk_busy_o = started_q;
-  assign req_ready_o = 32'(count_q) < MaxJobs;
-  assign req_fire = req_valid_i && req_ready_o;
-
-  // merging: a miss on a page a live, mergeable job is walking for the same
-  // access type and privilege joins it
-  logic merge_hit;
-  logic [JobW-1:0] merge_job;
-  // (the oldest such job: searched in FIFO order from the head)
+  // the lowest free slot takes a new job
+  logic job_free_found;
+  logic [JobW-1:0] job_free;
   always_comb begin
-    merge_hit = 1'b0;
-    merge_job = '0;
-    for (int unsigned k = 0; k < MaxJobs; k++) begin
-      logic [JobW-1:0] j;
-      j = JobW'((32'(head_q) + k) % MaxJobs);
-      if (!merge_hit && cfg_merge_i && k < 32'(count_q) && job_mergeable_q[j] &&
-          job_asid_q[j] == req_asid_i && job_va_q[j][VaW-1:12] == req_va_i[VaW-1:12] &&
-          job_access_q[j] == req_access_i && job_priv_q[j] == req_priv_i) begin
-        merge_hit = 1'b1;
-        merge_job = j;
+    job_free_found = 1'b0;
+    job_free = '0;
+    for (int unsigned j = 0; j < MaxJobs; j++) begin
+      if (!job_free_found && !job_valid_q[j]) begin
+        job_free_found = 1'b1;
+        job_free = JobW'(j);
       end
     end
   end
 
-  logic new_job, new_merge, merge_into_done;
+  assign wq_tail = wq_index(wq_head_q, 32'(wq_count_q));
+  assign req_ready_o = job_free_found;
+  assign req_fire = req_valid_i && req_ready_o;
+
+  // merging: a miss on a page a live, mergeable job is walking (or waits to
+  // walk) for the same access type and privilege joins the oldest such job
+  logic [MaxJobs-1:0] merge_match;
+  logic merge_hit;
+  logic [JobW-1:0] merge_job;
+  always_comb begin
+    for (int unsigned j = 0; j < MaxJobs; j++) begin
+      merge_match[j] = cfg_merge_i && job_valid_q[j] && job_mergeable_q[j] &&
+          job_asid_q[j] == req_asid_i && job_va_q[j][VaW-1:12] == req_va_i[VaW-1:12] &&
+          job_access_q[j] == req_access_i && job_priv_q[j] == req_priv_i;
+    end
+    merge_hit = 1'b0;
+    merge_job = '0;
+    for (int unsigned j = 0; j < MaxJobs; j++) begin
+      logic older_match;
+      older_match = 1'b0;
+      for (int unsigned i = 0; i < MaxJobs; i++) begin
+        if (merge_match[i] && job_older_q[i*MaxJobs + j]) older_match = 1'b1;
+      end
+      if (merge_match[j] && !older_match) begin
+        merge_hit = 1'b1;
+        merge_job = JobW'(j);
+      end
+    end
+  end
+
+  logic new_job, new_merge;
   logic [63:0] req_ready_cycle;   // Q: when the miss reaches the walkers
   assign req_ready_cycle = now_q + (path_hit ? 64'(lat_to_hit) : 64'(lat_path));
   // with every merge slot taken the miss walks on its own (walker.merge_slots)
   assign new_merge = req_fire && req_walks && merge_hit && mg_free_found;
   assign new_job = req_fire && req_walks && !(merge_hit && mg_free_found);
-  assign merge_into_done = walk_done && merge_job == head_q;
 
-  // ---------------------------------------------------------------- walk start
+  // ---------------------------------------------------------------- walk starts
+  // Start port k is the k-th job of the wait FIFO; it starts when the jobs
+  // before it start (FIFO), it is ready and a walker is idle: the lowest
+  // idle walker not taken by an earlier port (docs/timing.md §4).
   function automatic logic va_canonical(logic [2:0] fmt, logic [VaW-1:0] va);
     logic [VaW-1:0] upper;
     int unsigned va_bits;
@@ -552,97 +582,230 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     return upper == '0 || upper == ({VaW{1'b1}} >> (va_bits - 1));
   endfunction
 
-  logic walker_idle, walk_start, walk_done;
-  logic pwc_hit;
-  logic [LevelW-1:0] pwc_hit_level;
-  logic [PaW-1:0] pwc_hit_table;
-  logic [PermW-1:0] pwc_hit_perm;
-  logic pwc_hit_global;
-  logic pwc_lookup;
-  logic head_canonical;
+  logic [NumWalkers-1:0] wk_idle, wk_done, wk_start;
+  logic [NumWalkers*WkW-1:0] wk_port;          // the start port of a starting walker
+  logic [NumWalkers-1:0] sp_valid;             // start port k starts a walk
+  logic [NumWalkers*JobW-1:0] sp_slot;
+  logic [NumWalkers*VaW-1:0] sp_va;
+  logic [NumWalkers-1:0] sp_lookup;
+  logic [$clog2(NumWalkers + 1)-1:0] starts;
 
-  assign walk_start = count_q != '0 && !started_q && walker_idle && job_ready_q[head_q] <= now_q;
-  assign head_canonical = va_canonical(job_ctx[2:0], job_va_q[head_q]);
-  assign pwc_lookup = walk_start && head_canonical &&
-                      (PwcDesign == PwcSplit || PwcDesign == PwcUnified);
+  always_comb begin
+    logic [NumWalkers-1:0] free;
+    logic go, found;
+    logic [JobW-1:0] slot;
+    free = wk_idle;
+    go = 1'b1;
+    starts = '0;
+    sp_valid = '0;
+    sp_slot = '0;
+    sp_asid = '0;
+    sp_va = '0;
+    wk_start = '0;
+    wk_port = '0;
+    for (int unsigned k = 0; k < NumWalkers; k++) begin
+      slot = wq_slot_q[wq_index(wq_head_q, k)];
+      sp_slot[k*JobW +: JobW] = slot;
+      sp_asid[k*AsidW +: AsidW] = job_asid_q[slot];
+      sp_va[k*VaW +: VaW] = job_va_q[slot];
+      go = go && k < 32'(wq_count_q) && job_ready_q[slot] <= now_q && free != '0;
+      found = 1'b0;
+      for (int unsigned w = 0; w < NumWalkers; w++) begin
+        if (go && !found && free[w]) begin
+          found = 1'b1;
+          free[w] = 1'b0;
+          sp_valid[k] = 1'b1;
+          wk_start[w] = 1'b1;
+          wk_port[w*WkW +: WkW] = WkW'(k);
+          starts = starts + 1'b1;
+        end
+      end
+    end
+  end
 
-  // ---------------------------------------------------------------- walker
-  logic [3:0] walk_fault;
-  logic [PaW-1:0] walk_pa;
-  logic [LevelW-1:0] walk_leaf_level, walk_pte_cache_level, walk_start_level;
-  logic [PermW-1:0] walk_perm;
-  logic [7:0] walk_pte_reads, walk_pte_writes;
-  logic [MaxLevels-1:0] walk_pwc_fill_mask, walk_pwc_fill_global, walk_pte_fill_mask;
-  logic [MaxLevels*PaW-1:0] walk_pwc_fill_table, walk_pte_fill_pa;
-  logic [MaxLevels*PermW-1:0] walk_pwc_fill_perm;
-  logic [MaxLevels*PteW-1:0] walk_pte_fill_val;
-  logic probe_valid, probe_hit;
-  logic [PaW-1:0] probe_pa;
-  logic [LevelW-1:0] probe_level;
-  logic [PteW-1:0] probe_data;
-  // the walker keeps RISC-V's 56-bit PTE addresses whole: 4 bits above PaW
-  logic [MaxLevels*4-1:0] walk_pwc_fill_table_hi;
-  logic [3:0] walk_pa_hi, mem_req_pa_hi;
-  logic [PaW-1:0] mem_req_pa_lo;
-  logic unused_walk;
-  // a translation above 52 bits cannot be held by the TLBs: the model's
-  // physical memory is 52 bits wide and the stimuli stay below it
-  assign unused_walk = ^{walk_start_level, job_ctx_found, walk_pa_hi, walk_pwc_fill_table_hi};
-  assign mem_req_pa_o = {8'd0, mem_req_pa_hi, mem_req_pa_lo};
+  for (genvar k = 0; k < NumWalkers; k++) begin : g_start_port
+    assign sp_lookup[k] = sp_valid[k] && va_canonical(sp_ctx[k*CtxW +: 3], sp_va[k*VaW +: VaW]) &&
+                          (PwcDesign == PwcSplit || PwcDesign == PwcUnified);
+  end
 
-  mmu_walker u_walker (
-    .clk_i, .rst_ni,
-    .idle_o(walker_idle),
-    .start_i(walk_start),
-    .va_i(job_va_q[head_q]), .access_i(job_access_q[head_q]), .priv_i(job_priv_q[head_q]),
-    .fmt_i(job_ctx[2:0]), .root_pa_i(job_ctx[54:3]), .pa_bits_i(job_ctx[61:55]), .ad_i(job_ctx[62]),
-    .nxe_i(job_ctx[63]), .wp_i(job_ctx[64]), .smep_i(job_ctx[65]), .smap_i(job_ctx[66]),
-    .sum_i(job_ctx[67]), .mxr_i(job_ctx[68]), .svnapot_i(job_ctx[69]), .svpbmt_i(job_ctx[70]),
-    .from_valid_i(pwc_lookup && pwc_hit), .from_level_i(pwc_hit_level - 1'b1),
-    .from_table_pa_i(pwc_hit_table), .from_perm_i(pwc_hit_perm), .from_global_i(pwc_hit_global),
-    .pwc_probe_cycles_i(cfg_pwc_probe_cycles_i), .pte_cache_cycles_i(cfg_pte_cache_cycles_i),
-    .step_cycles_i(cfg_step_cycles_i), .fill_cycles_i(cfg_fill_cycles_i),
-    .probe_valid_o(probe_valid), .probe_pa_o(probe_pa), .probe_level_o(probe_level),
-    .probe_hit_i(probe_hit), .probe_data_i(probe_data),
-    .mem_req_valid_o, .mem_req_pa_o(mem_req_pa_lo), .mem_req_pa_hi_o(mem_req_pa_hi),
-    .mem_req_write_o, .mem_req_wdata_o, .mem_req_level_o,
-    .mem_rsp_valid_i, .mem_rsp_data_i, .mem_rsp_error_i,
-    .done_o(walk_done), .fault_o(walk_fault), .pa_o(walk_pa), .leaf_level_o(walk_leaf_level),
-    .perm_o(walk_perm), .pte_reads_o(walk_pte_reads), .pte_writes_o(walk_pte_writes),
-    .pte_cache_hit_level_o(walk_pte_cache_level), .start_level_o(walk_start_level),
-    .pwc_fill_mask_o(walk_pwc_fill_mask), .pwc_fill_table_o(walk_pwc_fill_table),
-    .pwc_fill_perm_o(walk_pwc_fill_perm), .pwc_fill_global_o(walk_pwc_fill_global),
-    .pte_fill_mask_o(walk_pte_fill_mask), .pte_fill_pa_o(walk_pte_fill_pa),
-    .pte_fill_val_o(walk_pte_fill_val),
-    .pa_hi_o(walk_pa_hi), .pwc_fill_table_hi_o(walk_pwc_fill_table_hi)
-  );
+  // ---------------------------------------------------------------- walkers
+  logic [NumWalkers-1:0] pwc_hit;
+  logic [NumWalkers*LevelW-1:0] pwc_hit_level;
+  logic [NumWalkers*PaW-1:0] pwc_hit_table;
+  logic [NumWalkers*PermW-1:0] pwc_hit_perm;
+  logic [NumWalkers-1:0] pwc_hit_global;
 
-  // fills of the walk finishing now are dropped if a flush came while it ran
-  // (a walk may finish in the cycle it starts: then the registers below
-  // still describe the previous walk)
-  logic walk_fill_ok, walk_dropped;
-  logic [63:0] walk_start_cycle;
-  assign walk_dropped = (dropped_q && !walk_start) || flush_valid_i;
-  assign walk_fill_ok = walk_done && !walk_dropped;
-  assign walk_start_cycle = walk_start ? now_q : start_cycle_q;
+  // per walker: the slot of its job (in its start cycle, the starting one),
+  // the walk's result, and what the walker registers about its walk
+  logic [NumWalkers*JobW-1:0] wk_slot;
+  logic [JobW-1:0] wk_slot_q [NumWalkers];
+  logic [NumWalkers-1:0] wk_dropped_q, wk_dropped_d;
+  logic [63:0] wk_start_cycle_q [NumWalkers];
+  logic [LevelW-1:0] wk_pwc_level_q [NumWalkers];
+  logic [NumWalkers*4-1:0] walk_fault;
+  logic [NumWalkers*PaW-1:0] walk_pa;
+  logic [NumWalkers*LevelW-1:0] walk_leaf_level, walk_pte_cache_level;
+  logic [NumWalkers*PermW-1:0] walk_perm;
+  logic [NumWalkers*8-1:0] walk_pte_reads, walk_pte_writes;
+  logic [NumWalkers*MaxLevels-1:0] walk_pwc_fill_mask, walk_pwc_fill_global, walk_pte_fill_mask;
+  logic [NumWalkers*MaxLevels*PaW-1:0] walk_pwc_fill_table, walk_pte_fill_pa;
+  logic [NumWalkers*MaxLevels*PermW-1:0] walk_pwc_fill_perm;
+  logic [NumWalkers*MaxLevels*PteW-1:0] walk_pte_fill_val;
+  logic [NumWalkers-1:0] probe_valid, probe_hit;
+  logic [NumWalkers*PaW-1:0] probe_pa;
+  logic [NumWalkers*LevelW-1:0] probe_level;
+  logic [NumWalkers*PteW-1:0] probe_data;
+  // the fills of a walk finishing now are dropped if a flush came while it
+  // ran (a walk may finish in the cycle it starts: then the walker's
+  // registers still describe its previous walk)
+  logic [NumWalkers-1:0] walk_fill_ok;
+  logic [NumWalkers*64-1:0] walk_start_cycle;
+  logic [NumWalkers*LevelW-1:0] walk_rsp_pwc_level;  // as every request merged into it sees it
+
+  for (genvar w = 0; w < NumWalkers; w++) begin : g_walker
+    logic [WkW-1:0] port;
+    logic [JobW-1:0] slot;
+    logic [CtxW-1:0] ctx;
+    // the walker keeps RISC-V's 56-bit PTE addresses whole: 4 bits above PaW
+    logic [MaxLevels*4-1:0] pwc_fill_table_hi;
+    logic [3:0] pa_hi, mem_pa_hi;
+    logic [PaW-1:0] mem_pa_lo;
+    logic [LevelW-1:0] start_level;
+    logic unused_walk;
+    // a translation above 52 bits cannot be held by the TLBs: the model's
+    // physical memory is 52 bits wide and the stimuli stay below it
+    assign unused_walk = ^{start_level, pa_hi, pwc_fill_table_hi};
+
+    assign port = wk_port[w*WkW +: WkW];
+    assign slot = wk_start[w] ? sp_slot[32'(port)*JobW +: JobW] : wk_slot_q[w];
+    assign wk_slot[w*JobW +: JobW] = slot;
+    assign ctx = sp_ctx[32'(port)*CtxW +: CtxW];
+    assign mem_req_pa_o[64*w +: 64] = {8'd0, mem_pa_hi, mem_pa_lo};
+    assign mem_req_id_o[64*w +: 64] = job_id_q[slot];
+    assign walk_fill_ok[w] = wk_done[w] && !((wk_dropped_q[w] && !wk_start[w]) || flush_valid_i);
+    assign walk_start_cycle[64*w +: 64] = wk_start[w] ? now_q : wk_start_cycle_q[w];
+    assign walk_rsp_pwc_level[LevelW*w +: LevelW] =
+        PwcDesign == PwcPte ? walk_pte_cache_level[LevelW*w +: LevelW] :
+        wk_start[w] ? (pwc_hit[port] ? pwc_hit_level[LevelW*32'(port) +: LevelW] : '0) :
+                      wk_pwc_level_q[w];
+
+    mmu_walker u_walker (
+      .clk_i, .rst_ni,
+      .idle_o(wk_idle[w]),
+      .start_i(wk_start[w]),
+      .va_i(job_va_q[slot]), .access_i(job_access_q[slot]), .priv_i(job_priv_q[slot]),
+      .fmt_i(ctx[2:0]), .root_pa_i(ctx[54:3]), .pa_bits_i(ctx[61:55]), .ad_i(ctx[62]),
+      .nxe_i(ctx[63]), .wp_i(ctx[64]), .smep_i(ctx[65]), .smap_i(ctx[66]),
+      .sum_i(ctx[67]), .mxr_i(ctx[68]), .svnapot_i(ctx[69]), .svpbmt_i(ctx[70]),
+      .from_valid_i(pwc_hit[port]), .from_level_i(pwc_hit_level[LevelW*32'(port) +: LevelW] - 1'b1),
+      .from_table_pa_i(pwc_hit_table[PaW*32'(port) +: PaW]),
+      .from_perm_i(pwc_hit_perm[PermW*32'(port) +: PermW]), .from_global_i(pwc_hit_global[port]),
+      .pwc_probe_cycles_i(cfg_pwc_probe_cycles_i), .pte_cache_cycles_i(cfg_pte_cache_cycles_i),
+      .step_cycles_i(cfg_step_cycles_i), .fill_cycles_i(cfg_fill_cycles_i),
+      .probe_valid_o(probe_valid[w]), .probe_pa_o(probe_pa[PaW*w +: PaW]),
+      .probe_level_o(probe_level[LevelW*w +: LevelW]),
+      .probe_hit_i(probe_hit[w]), .probe_data_i(probe_data[PteW*w +: PteW]),
+      .mem_req_valid_o(mem_req_valid_o[w]), .mem_req_pa_o(mem_pa_lo), .mem_req_pa_hi_o(mem_pa_hi),
+      .mem_req_write_o(mem_req_write_o[w]), .mem_req_wdata_o(mem_req_wdata_o[PteW*w +: PteW]),
+      .mem_req_level_o(mem_req_level_o[LevelW*w +: LevelW]),
+      .mem_rsp_valid_i(mem_rsp_valid_i[w]), .mem_rsp_data_i(mem_rsp_data_i[PteW*w +: PteW]),
+      .mem_rsp_error_i(mem_rsp_error_i[w]),
+      .done_o(wk_done[w]), .fault_o(walk_fault[4*w +: 4]), .pa_o(walk_pa[PaW*w +: PaW]),
+      .leaf_level_o(walk_leaf_level[LevelW*w +: LevelW]), .perm_o(walk_perm[PermW*w +: PermW]),
+      .pte_reads_o(walk_pte_reads[8*w +: 8]), .pte_writes_o(walk_pte_writes[8*w +: 8]),
+      .pte_cache_hit_level_o(walk_pte_cache_level[LevelW*w +: LevelW]), .start_level_o(start_level),
+      .pwc_fill_mask_o(walk_pwc_fill_mask[MaxLevels*w +: MaxLevels]),
+      .pwc_fill_table_o(walk_pwc_fill_table[MaxLevels*PaW*w +: MaxLevels*PaW]),
+      .pwc_fill_perm_o(walk_pwc_fill_perm[MaxLevels*PermW*w +: MaxLevels*PermW]),
+      .pwc_fill_global_o(walk_pwc_fill_global[MaxLevels*w +: MaxLevels]),
+      .pte_fill_mask_o(walk_pte_fill_mask[MaxLevels*w +: MaxLevels]),
+      .pte_fill_pa_o(walk_pte_fill_pa[MaxLevels*PaW*w +: MaxLevels*PaW]),
+      .pte_fill_val_o(walk_pte_fill_val[MaxLevels*PteW*w +: MaxLevels*PteW]),
+      .pa_hi_o(pa_hi), .pwc_fill_table_hi_o(pwc_fill_table_hi)
+    );
+  end
+
+  assign walk_busy_o = wk_idle != '1;
+
+  // ---------------------------------------------------------------- fill order
+  // Fills due next cycle go to the TLBs and the walk cache in the order the
+  // model scheduled them (docs/timing.md, Ordering): a promotion at its
+  // accept cycle A, a walk at its start S, at equal cycles the walks first,
+  // walks started in one cycle in walker order (the lowest idle walker takes
+  // the oldest job). wk_rank: the place of a finishing walk among those
+  // finishing now.
+  logic [NumWalkers*WkW-1:0] wk_rank;
+  always_comb begin
+    for (int unsigned w = 0; w < NumWalkers; w++) begin
+      logic [WkW-1:0] r;
+      r = '0;
+      for (int unsigned v = 0; v < NumWalkers; v++) begin
+        if (wk_done[v] && (walk_start_cycle[64*v +: 64] < walk_start_cycle[64*w +: 64] ||
+                           (walk_start_cycle[64*v +: 64] == walk_start_cycle[64*w +: 64] && v < w))) begin
+          r = r + 1'b1;
+        end
+      end
+      wk_rank[w*WkW +: WkW] = r;
+    end
+  end
 
   // ---------------------------------------------------------------- walk cache
-  logic pwc_fill_valid;
+  // fill port r: the walk of rank r finishing now
+  logic [NumWalkers-1:0] pwc_fill_valid;
+  logic [NumWalkers*AsidW-1:0] pwc_fill_asid;
+  logic [NumWalkers*VaW-1:0] pwc_fill_va;
+  logic [NumWalkers*MaxLevels-1:0] pwc_fill_mask, pwc_fill_global, pte_fill_mask;
+  logic [NumWalkers*MaxLevels*PaW-1:0] pwc_fill_table, pte_fill_pa;
+  logic [NumWalkers*MaxLevels*PermW-1:0] pwc_fill_perm;
+  logic [NumWalkers*MaxLevels*PteW-1:0] pte_fill_val;
+
+  always_comb begin
+    pwc_fill_valid = '0;
+    pwc_fill_asid = '0;
+    pwc_fill_va = '0;
+    pwc_fill_mask = '0;
+    pwc_fill_global = '0;
+    pwc_fill_table = '0;
+    pwc_fill_perm = '0;
+    pte_fill_mask = '0;
+    pte_fill_pa = '0;
+    pte_fill_val = '0;
+    for (int unsigned w = 0; w < NumWalkers; w++) begin
+      int unsigned r;
+      logic [JobW-1:0] slot;
+      r = 32'(wk_rank[w*WkW +: WkW]);
+      slot = wk_slot[w*JobW +: JobW];
+      if (wk_done[w]) begin
+        pwc_fill_valid[r] = walk_fill_ok[w];
+        pwc_fill_asid[r*AsidW +: AsidW] = job_asid_q[slot];
+        pwc_fill_va[r*VaW +: VaW] = job_va_q[slot];
+        pwc_fill_mask[r*MaxLevels +: MaxLevels] = walk_pwc_fill_mask[w*MaxLevels +: MaxLevels];
+        pwc_fill_global[r*MaxLevels +: MaxLevels] = walk_pwc_fill_global[w*MaxLevels +: MaxLevels];
+        pwc_fill_table[r*MaxLevels*PaW +: MaxLevels*PaW] = walk_pwc_fill_table[w*MaxLevels*PaW +: MaxLevels*PaW];
+        pwc_fill_perm[r*MaxLevels*PermW +: MaxLevels*PermW] =
+            walk_pwc_fill_perm[w*MaxLevels*PermW +: MaxLevels*PermW];
+        pte_fill_mask[r*MaxLevels +: MaxLevels] = walk_pte_fill_mask[w*MaxLevels +: MaxLevels];
+        pte_fill_pa[r*MaxLevels*PaW +: MaxLevels*PaW] = walk_pte_fill_pa[w*MaxLevels*PaW +: MaxLevels*PaW];
+        pte_fill_val[r*MaxLevels*PteW +: MaxLevels*PteW] =
+            walk_pte_fill_val[w*MaxLevels*PteW +: MaxLevels*PteW];
+      end
+    end
+  end
+
   logic [MaxLevels*64-1:0] pwc_stat_lookups, pwc_stat_hits, pwc_stat_fills;
   logic unused_pwc_stats;
   // walk-cache statistics are recomputed by the harness from the responses
   assign unused_pwc_stats = ^{pwc_stat_lookups, pwc_stat_hits, pwc_stat_fills};
-  assign pwc_fill_valid = walk_fill_ok;
 
   mmu_pwc #(
     .Design(PwcDesign), .Levels(PwcLevels),
     .LevelEntries(PwcLevelEntries), .LevelWays(PwcLevelWays),
     .Entries(PwcEntries), .Ways(PwcWays),
     .Replacement(PwcReplacement), .LfsrSeed(PwcLfsrSeed),
-    .FillPorts(PwcFillPorts), .ProbePorts(1)
+    .FillPorts(NumWalkers), .ProbePorts(NumWalkers), .LookupPorts(NumWalkers)
   ) u_pwc (
     .clk_i, .rst_ni,
-    .lookup_valid_i(pwc_lookup), .lookup_asid_i(head_asid), .lookup_va_i(job_va_q[head_q]),
+    .lookup_valid_i(sp_lookup), .lookup_asid_i(sp_asid), .lookup_va_i(sp_va),
     .lookup_hit_o(pwc_hit), .lookup_level_o(pwc_hit_level), .lookup_table_pa_o(pwc_hit_table),
     .lookup_perm_o(pwc_hit_perm), .lookup_global_o(pwc_hit_global),
     .probe_valid_i(probe_valid), .probe_pa_i(probe_pa), .probe_level_i(probe_level),
@@ -651,30 +814,31 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     .flush_va_i(flush_va_i), .flush_include_global_i(pwc_flush_global),
     .flush_all_asids_i(pwc_flush_all_asids),
     // a walk finishing this cycle makes no more probes: a flush now need not
-    // keep entries for it
-    .walk_active_i((started_q || walk_start) && !walk_done), .stale_clear_i(walk_done),
-    .fill_valid_i(pwc_fill_valid), .fill_asid_i(head_asid), .fill_va_i(job_va_q[head_q]),
-    .fill_level_mask_i(PwcDesign == PwcSplit || PwcDesign == PwcUnified ? walk_pwc_fill_mask : '0),
-    .fill_table_i(walk_pwc_fill_table), .fill_perm_i(walk_pwc_fill_perm),
-    .fill_global_mask_i(walk_pwc_fill_global),
-    .fill_pte_mask_i(PwcDesign == PwcPte ? walk_pte_fill_mask : '0), .fill_pte_pa_i(walk_pte_fill_pa),
-    .fill_pte_val_i(walk_pte_fill_val),
+    // keep entries for it (the page-table cache builds with one walker)
+    .walk_active_i(((~wk_idle | wk_start) & ~wk_done) != '0), .stale_clear_i(wk_done != '0),
+    .fill_valid_i(pwc_fill_valid), .fill_asid_i(pwc_fill_asid), .fill_va_i(pwc_fill_va),
+    .fill_level_mask_i(PwcDesign == PwcSplit || PwcDesign == PwcUnified ? pwc_fill_mask : '0),
+    .fill_table_i(pwc_fill_table), .fill_perm_i(pwc_fill_perm),
+    .fill_global_mask_i(pwc_fill_global),
+    .fill_pte_mask_i(PwcDesign == PwcPte ? pte_fill_mask : '0), .fill_pte_pa_i(pte_fill_pa),
+    .fill_pte_val_i(pte_fill_val),
     .stat_lookups_o(pwc_stat_lookups), .stat_hits_o(pwc_stat_hits), .stat_fills_o(pwc_stat_fills)
   );
 
   // ---------------------------------------------------------------- TLB fills
-  // Due at the next cycle: the promotions of the hits answering then (lanes of
-  // the next bucket, in accept order) and the fill of the walk finishing now.
-  // They go to the fill ports in the order the model scheduled them: a
-  // promotion at its accept cycle A, the walk at its start S, and at equal
-  // cycles the walk start first.
+  // Due at the next cycle: the promotions of the hits answering then (lanes
+  // of the next bucket, in accept order) and the fills of the walks
+  // finishing now, each at its place in the order above.
   logic fill_ports_short;
   always_comb begin
-    logic [PortW-1:0] port;
-    logic walk_placed;
+    int unsigned port;
     logic [HitW-1:0] idx;
-    port = '0;
-    walk_placed = 1'b0;
+    logic [JobW-1:0] slot;
+    logic [LevelW-1:0] leaf;
+    port = 0;
+    idx = '0;
+    slot = '0;
+    leaf = '0;
     fill_ports_short = 1'b0;
     fill_mask = '0;
     fill_hit_tlb = '0;
@@ -683,42 +847,56 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     fill_asid = '0;
     fill_level = '0;
     fill_perm = '0;
-    for (int unsigned l = 0; l <= HitLanes; l++) begin
-      idx = HitW'(32'(next_bucket) * HitLanes + (l < HitLanes ? l : 0));
-      if (!walk_placed && (l == HitLanes || (hb_valid_q[idx] && hb_promote_q[idx] &&
-                                            hb_accept_q[idx] >= walk_start_cycle))) begin
-        walk_placed = 1'b1;
-        if (32'(port) < FillPorts) begin
-          fill_vpn[VaW*32'(port) +: VaW] = job_va_q[head_q] >> page_shift(walk_leaf_level);
-          fill_ppn[PaW*32'(port) +: PaW] = walk_pa >> page_shift(walk_leaf_level);
-          fill_asid[AsidW*32'(port) +: AsidW] = head_asid;
-          fill_level[LevelW*32'(port) +: LevelW] = walk_leaf_level;
-          fill_perm[PermW*32'(port) +: PermW] = walk_perm;
+    for (int unsigned l = 0; l < HitLanes; l++) begin
+      idx = HitW'(32'(next_bucket) * HitLanes + l);
+      if (hb_valid_q[idx] && hb_promote_q[idx]) begin
+        // the promotions before it, and the walks scheduled at or before its accept
+        port = 0;
+        for (int unsigned m = 0; m < l; m++) begin
+          if (hb_valid_q[HitW'(32'(next_bucket) * HitLanes + m)] &&
+              hb_promote_q[HitW'(32'(next_bucket) * HitLanes + m)]) port++;
+        end
+        for (int unsigned w = 0; w < NumWalkers; w++) begin
+          if (wk_done[w] && walk_start_cycle[64*w +: 64] <= hb_accept_q[idx]) port++;
+        end
+        if (port < FillPorts) begin
+          fill_vpn[VaW*port +: VaW] = hb_vpn_q[idx];
+          fill_ppn[PaW*port +: PaW] = hb_ppn_q[idx];
+          fill_asid[AsidW*port +: AsidW] = hb_asid_q[idx];
+          fill_level[LevelW*port +: LevelW] = hb_level_q[idx];
+          fill_perm[PermW*port +: PermW] = hb_perm_q[idx];
           for (int unsigned i = 0; i < NumTlbs; i++) begin
-            if (walk_fill_ok && walk_fault == FaultNone && job_path_q[head_q][i])
-              fill_mask[NumTlbs*32'(port) + i] = 1'b1;
+            if (!flush_valid_i && hb_fill_mask_q[idx][i]) fill_mask[NumTlbs*port + i] = 1'b1;
           end
+          if (!flush_valid_i) fill_hit_tlb[NumTlbs*port +: NumTlbs] = hb_hit_tlb_q[idx];
         end else begin
           fill_ports_short = 1'b1;
         end
-        port = port + 1'b1;
       end
-      if (l < HitLanes && hb_valid_q[idx] && hb_promote_q[idx]) begin
-        if (32'(port) < FillPorts) begin
-          fill_vpn[VaW*32'(port) +: VaW] = hb_vpn_q[idx];
-          fill_ppn[PaW*32'(port) +: PaW] = hb_ppn_q[idx];
-          fill_asid[AsidW*32'(port) +: AsidW] = hb_asid_q[idx];
-          fill_level[LevelW*32'(port) +: LevelW] = hb_level_q[idx];
-          fill_perm[PermW*32'(port) +: PermW] = hb_perm_q[idx];
+    end
+    for (int unsigned w = 0; w < NumWalkers; w++) begin
+      if (wk_done[w]) begin
+        // the walks before it, and the promotions accepted before its start
+        port = 32'(wk_rank[w*WkW +: WkW]);
+        for (int unsigned l = 0; l < HitLanes; l++) begin
+          idx = HitW'(32'(next_bucket) * HitLanes + l);
+          if (hb_valid_q[idx] && hb_promote_q[idx] && hb_accept_q[idx] < walk_start_cycle[64*w +: 64]) port++;
+        end
+        slot = wk_slot[w*JobW +: JobW];
+        leaf = walk_leaf_level[LevelW*w +: LevelW];
+        if (port < FillPorts) begin
+          fill_vpn[VaW*port +: VaW] = job_va_q[slot] >> page_shift(leaf);
+          fill_ppn[PaW*port +: PaW] = walk_pa[PaW*w +: PaW] >> page_shift(leaf);
+          fill_asid[AsidW*port +: AsidW] = job_asid_q[slot];
+          fill_level[LevelW*port +: LevelW] = leaf;
+          fill_perm[PermW*port +: PermW] = walk_perm[PermW*w +: PermW];
           for (int unsigned i = 0; i < NumTlbs; i++) begin
-            if (!flush_valid_i && hb_fill_mask_q[idx][i])
-              fill_mask[NumTlbs*32'(port) + i] = 1'b1;
+            if (walk_fill_ok[w] && walk_fault[4*w +: 4] == FaultNone && job_path_q[slot][i])
+              fill_mask[NumTlbs*port + i] = 1'b1;
           end
-          if (!flush_valid_i) fill_hit_tlb[NumTlbs*32'(port) +: NumTlbs] = hb_hit_tlb_q[idx];
         end else begin
           fill_ports_short = 1'b1;
         end
-        port = port + 1'b1;
       end
     end
   end
@@ -748,43 +926,58 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     end
   end
 
-  // the walk's response, as every request merged into it sees it
-  logic [LevelW-1:0] walk_rsp_pwc_level;
-  assign walk_rsp_pwc_level = PwcDesign == PwcPte ? walk_pte_cache_level :
-                              walk_start ? (pwc_lookup && pwc_hit ? pwc_hit_level : '0) :
-                                           walk_pwc_level_q;
+  // the walker finishing the job of a slot now, if any
+  function automatic logic slot_done(logic [NumWalkers-1:0] done, logic [NumWalkers*JobW-1:0] slots,
+                                     logic [JobW-1:0] job);
+    slot_done = 1'b0;
+    for (int unsigned w = 0; w < NumWalkers; w++) begin
+      if (done[w] && slots[w*JobW +: JobW] == job) slot_done = 1'b1;
+    end
+  endfunction
 
-  // ---------------------------------------------------------------- walk response
-  logic wr_valid_q, wr_valid_d;
-  logic [63:0] wr_id_q, wr_id_d;
-  logic [PaW-1:0] wr_pa_q, wr_pa_d;
-  logic [LevelW-1:0] wr_level_q, wr_level_d, wr_pwc_level_q, wr_pwc_level_d;
-  logic [3:0] wr_fault_q, wr_fault_d;
-  logic [7:0] wr_reads_q, wr_reads_d, wr_writes_q, wr_writes_d;
+  // (an idle walker still names the slot of its last walk)
+  function automatic logic [WkW-1:0] slot_walker(logic [NumWalkers-1:0] done,
+                                                 logic [NumWalkers*JobW-1:0] slots, logic [JobW-1:0] job);
+    slot_walker = '0;
+    for (int unsigned w = 0; w < NumWalkers; w++) begin
+      if (done[w] && slots[w*JobW +: JobW] == job) slot_walker = WkW'(w);
+    end
+  endfunction
 
-  always_comb begin
-    wr_valid_d = walk_done;
-    wr_id_d = job_id_q[head_q];
-    wr_fault_d = walk_fault;
-    wr_pa_d = walk_fault == FaultNone ? walk_pa : '0;
-    wr_level_d = walk_fault == FaultNone ? walk_leaf_level : '0;
-    wr_pwc_level_d = walk_rsp_pwc_level;
-    wr_reads_d = walk_pte_reads;
-    wr_writes_d = walk_pte_writes;
-  end
+  // what a walk answers a request merged into it: its translation with the
+  // request's own page offset
+  function automatic logic [PaW-1:0] merged_pa(logic [3:0] fault, logic [PaW-1:0] pa,
+                                               logic [LevelW-1:0] leaf, logic [VaW-1:0] va);
+    return fault == FaultNone ? compose_pa(pa >> page_shift(leaf), leaf, va) : '0;
+  endfunction
+
+  // joining the walk that finishes this very cycle: answered with it
+  logic merge_into_done;
+  logic [WkW-1:0] merge_walker;
+  assign merge_into_done = slot_done(wk_done, wk_slot, merge_job);
+  assign merge_walker = slot_walker(wk_done, wk_slot, merge_job);
+
+  // ---------------------------------------------------------------- walk responses
+  logic [NumWalkers-1:0] wr_valid_q, wr_valid_d;
+  logic [63:0] wr_id_q [NumWalkers];
+  logic [PaW-1:0] wr_pa_q [NumWalkers];
+  logic [LevelW-1:0] wr_level_q [NumWalkers];
+  logic [LevelW-1:0] wr_pwc_level_q [NumWalkers];
+  logic [3:0] wr_fault_q [NumWalkers];
+  logic [7:0] wr_reads_q [NumWalkers];
+  logic [7:0] wr_writes_q [NumWalkers];
+  assign wr_valid_d = wk_done;
 
   // ---------------------------------------------------------------- job and state updates
   logic [2:0] overflow_d, overflow_q;
 
   always_comb begin
-    head_d = head_q;
-    tail_d = tail_q;
-    count_d = count_q;
-    started_d = started_q;
-    dropped_d = dropped_q;
-    start_cycle_d = start_cycle_q;
-    walk_pwc_level_d = walk_pwc_level_q;
+    wq_head_d = wq_index(wq_head_q, 32'(starts));
+    wq_count_d = wq_count_q - (JobW + 1)'(starts) + (JobW + 1)'(new_job);
+    job_valid_d = job_valid_q;
     job_mergeable_d = job_mergeable_q;
+    job_older_d = job_older_q;
+    wk_dropped_d = wk_dropped_q;
     hb_valid_d = hb_valid_q;
     hb_promote_d = hb_promote_q;
     mg_valid_d = mg_valid_q;
@@ -804,18 +997,14 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       end
     end
 
-    if (walk_start) begin
-      started_d = 1'b1;
-      dropped_d = 1'b0;
-      start_cycle_d = now_q;
-      walk_pwc_level_d = pwc_lookup && pwc_hit ? pwc_hit_level : '0;
-    end
-    if (walk_done) begin
-      started_d = 1'b0;
-      head_d = job_next(head_q);
-      count_d = count_d - 1'b1;
-      for (int unsigned s = 0; s < MergeSlots; s++) begin
-        if (mg_valid_q[s] && !mg_bound_q[s] && mg_job_q[s] == head_q) mg_bound_d[s] = 1'b1;
+    for (int unsigned w = 0; w < NumWalkers; w++) begin
+      if (wk_start[w]) wk_dropped_d[w] = 1'b0;
+      // a finishing walk frees its slot and answers the requests merged into it
+      if (wk_done[w]) begin
+        job_valid_d[wk_slot[w*JobW +: JobW]] = 1'b0;
+        for (int unsigned s = 0; s < MergeSlots; s++) begin
+          if (mg_valid_q[s] && !mg_bound_q[s] && mg_job_q[s] == wk_slot[w*JobW +: JobW]) mg_bound_d[s] = 1'b1;
+        end
       end
     end
 
@@ -829,13 +1018,16 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       end
     end
     if (new_job) begin
-      tail_d = job_next(tail_q);
-      count_d = count_d + 1'b1;
-      job_mergeable_d[tail_q] = 1'b1;
+      job_valid_d[job_free] = 1'b1;
+      job_mergeable_d[job_free] = 1'b1;
+      // every other live job is older than the new one
+      for (int unsigned i = 0; i < MaxJobs; i++) begin
+        job_older_d[i*MaxJobs + 32'(job_free)] = i != 32'(job_free);
+        job_older_d[32'(job_free)*MaxJobs + i] = 1'b0;
+      end
     end
     if (new_merge) begin
       mg_valid_d[mg_free] = 1'b1;
-      // joining the walk that finishes this very cycle: answered with it
       if (merge_into_done) mg_bound_d[mg_free] = 1'b1;
     end
     if (!req_ctx_found && req_fire) overflow_d[1] = 1'b1;
@@ -844,7 +1036,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     if (flush_valid_i) begin
       hb_promote_d = '0;
       job_mergeable_d = '0;
-      if (started_q || walk_start) dropped_d = 1'b1;
+      wk_dropped_d = ~wk_idle | wk_start;
     end
   end
 
@@ -870,18 +1062,22 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       rsp_fault_o[4*l +: 4] = hb_fault_q[idx];
       rsp_hit_o[4*l +: 4] = hb_hit_q[idx];
     end
-    rsp_valid_o[HitLanes] = wr_valid_q;
-    rsp_id_o[64*HitLanes +: 64] = wr_id_q;
-    rsp_pa_o[PaW*HitLanes +: PaW] = wr_pa_q;
-    rsp_level_o[LevelW*HitLanes +: LevelW] = wr_level_q;
-    rsp_fault_o[4*HitLanes +: 4] = wr_fault_q;
-    rsp_hit_o[4*HitLanes +: 4] = HitWalk;
-    rsp_pwc_level_o[LevelW*HitLanes +: LevelW] = wr_pwc_level_q;
-    rsp_pte_reads_o[8*HitLanes +: 8] = wr_reads_q;
-    rsp_pte_writes_o[8*HitLanes +: 8] = wr_writes_q;
+    for (int unsigned w = 0; w < NumWalkers; w++) begin
+      int unsigned lane;
+      lane = HitLanes + w;
+      rsp_valid_o[lane] = wr_valid_q[w];
+      rsp_id_o[64*lane +: 64] = wr_id_q[w];
+      rsp_pa_o[PaW*lane +: PaW] = wr_pa_q[w];
+      rsp_level_o[LevelW*lane +: LevelW] = wr_level_q[w];
+      rsp_fault_o[4*lane +: 4] = wr_fault_q[w];
+      rsp_hit_o[4*lane +: 4] = HitWalk;
+      rsp_pwc_level_o[LevelW*lane +: LevelW] = wr_pwc_level_q[w];
+      rsp_pte_reads_o[8*lane +: 8] = wr_reads_q[w];
+      rsp_pte_writes_o[8*lane +: 8] = wr_writes_q[w];
+    end
     for (int unsigned s = 0; s < MergeSlots; s++) begin
       int unsigned lane;
-      lane = HitLanes + 1 + s;
+      lane = HitLanes + NumWalkers + s;
       rsp_valid_o[lane] = mg_valid_q[s] && mg_bound_q[s] && mg_due_q[s] == now_q;
       rsp_id_o[64*lane +: 64] = mg_id_q[s];
       rsp_pa_o[PaW*lane +: PaW] = mg_pa_q[s];
@@ -899,49 +1095,31 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       now_q <= '0;
-      head_q <= '0;
-      tail_q <= '0;
-      count_q <= '0;
-      started_q <= 1'b0;
-      dropped_q <= 1'b0;
-      start_cycle_q <= '0;
-      walk_pwc_level_q <= '0;
+      wq_head_q <= '0;
+      wq_count_q <= '0;
+      job_valid_q <= '0;
       job_mergeable_q <= '0;
+      job_older_q <= '0;
+      wk_dropped_q <= '0;
       hb_valid_q <= '0;
       hb_promote_q <= '0;
       mg_valid_q <= '0;
       mg_bound_q <= '0;
-      wr_valid_q <= 1'b0;
-      wr_id_q <= '0;
-      wr_pa_q <= '0;
-      wr_level_q <= '0;
-      wr_pwc_level_q <= '0;
-      wr_fault_q <= '0;
-      wr_reads_q <= '0;
-      wr_writes_q <= '0;
+      wr_valid_q <= '0;
       overflow_q <= '0;
     end else begin
       now_q <= now_d;
-      head_q <= head_d;
-      tail_q <= tail_d;
-      count_q <= count_d;
-      started_q <= started_d;
-      dropped_q <= dropped_d;
-      start_cycle_q <= start_cycle_d;
-      walk_pwc_level_q <= walk_pwc_level_d;
+      wq_head_q <= wq_head_d;
+      wq_count_q <= wq_count_d;
+      job_valid_q <= job_valid_d;
       job_mergeable_q <= job_mergeable_d;
+      job_older_q <= job_older_d;
+      wk_dropped_q <= wk_dropped_d;
       hb_valid_q <= hb_valid_d;
       hb_promote_q <= hb_promote_d;
       mg_valid_q <= mg_valid_d;
       mg_bound_q <= mg_bound_d;
       wr_valid_q <= wr_valid_d;
-      wr_id_q <= wr_id_d;
-      wr_pa_q <= wr_pa_d;
-      wr_level_q <= wr_level_d;
-      wr_pwc_level_q <= wr_pwc_level_d;
-      wr_fault_q <= wr_fault_d;
-      wr_reads_q <= wr_reads_d;
-      wr_writes_q <= wr_writes_d;
       overflow_q <= overflow_d;
     end
   end
@@ -963,23 +1141,43 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       hb_perm_q[hb_write_idx] <= hit_perm;
     end
     if (new_job) begin
-      job_id_q[tail_q] <= req_id_i;
-      job_va_q[tail_q] <= req_va_i;
-      job_asid_q[tail_q] <= req_asid_i;
-      job_access_q[tail_q] <= req_access_i;
-      job_priv_q[tail_q] <= req_priv_i;
-      job_ready_q[tail_q] <= req_ready_cycle;
-      job_path_q[tail_q] <= tlb_on_path;
+      job_id_q[job_free] <= req_id_i;
+      job_va_q[job_free] <= req_va_i;
+      job_asid_q[job_free] <= req_asid_i;
+      job_access_q[job_free] <= req_access_i;
+      job_priv_q[job_free] <= req_priv_i;
+      job_ready_q[job_free] <= req_ready_cycle;
+      job_path_q[job_free] <= tlb_on_path;
+      wq_slot_q[wq_tail] <= job_free;
+    end
+    for (int unsigned w = 0; w < NumWalkers; w++) begin
+      if (wk_start[w]) begin
+        wk_slot_q[w] <= wk_slot[w*JobW +: JobW];
+        wk_start_cycle_q[w] <= now_q;
+        wk_pwc_level_q[w] <= pwc_hit[wk_port[w*WkW +: WkW]] ?
+                             pwc_hit_level[LevelW*32'(wk_port[w*WkW +: WkW]) +: LevelW] : '0;
+      end
+      // the walk's response, registered: it answers in its completion cycle
+      if (wk_done[w]) begin
+        wr_id_q[w] <= job_id_q[wk_slot[w*JobW +: JobW]];
+        wr_fault_q[w] <= walk_fault[4*w +: 4];
+        wr_pa_q[w] <= walk_fault[4*w +: 4] == FaultNone ? walk_pa[PaW*w +: PaW] : '0;
+        wr_level_q[w] <= walk_fault[4*w +: 4] == FaultNone ? walk_leaf_level[LevelW*w +: LevelW] : '0;
+        wr_pwc_level_q[w] <= walk_rsp_pwc_level[LevelW*w +: LevelW];
+        wr_reads_q[w] <= walk_pte_reads[8*w +: 8];
+        wr_writes_q[w] <= walk_pte_writes[8*w +: 8];
+      end
     end
     if (new_merge) begin
       if (merge_into_done) begin
         mg_due_q[mg_free] <= req_ready_cycle > now_d ? req_ready_cycle : now_d;
-        mg_pa_q[mg_free] <= walk_fault == FaultNone ?
-                            compose_pa(walk_pa >> page_shift(walk_leaf_level), walk_leaf_level, req_va_i) :
-                            '0;
-        mg_level_q[mg_free] <= walk_fault == FaultNone ? walk_leaf_level : '0;
-        mg_fault_q[mg_free] <= walk_fault;
-        mg_pwc_level_q[mg_free] <= walk_rsp_pwc_level;
+        mg_pa_q[mg_free] <= merged_pa(walk_fault[4*32'(merge_walker) +: 4],
+                                      walk_pa[PaW*32'(merge_walker) +: PaW],
+                                      walk_leaf_level[LevelW*32'(merge_walker) +: LevelW], req_va_i);
+        mg_level_q[mg_free] <= walk_fault[4*32'(merge_walker) +: 4] == FaultNone ?
+                               walk_leaf_level[LevelW*32'(merge_walker) +: LevelW] : '0;
+        mg_fault_q[mg_free] <= walk_fault[4*32'(merge_walker) +: 4];
+        mg_pwc_level_q[mg_free] <= walk_rsp_pwc_level[LevelW*32'(merge_walker) +: LevelW];
       end
       mg_id_q[mg_free] <= req_id_i;
       mg_va_q[mg_free] <= req_va_i;
@@ -988,18 +1186,18 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     end
     // a walk finishing now answers every request merged into it, each at
     // max(completion, its own ready cycle), with its own page offset
-    if (walk_done) begin
-      for (int unsigned s = 0; s < MergeSlots; s++) begin
-        if (mg_valid_q[s] && !mg_bound_q[s] && mg_job_q[s] == head_q) begin
-          mg_due_q[s] <= mg_ready_q[s] > now_d ? mg_ready_q[s] : now_d;
-          mg_pa_q[s] <= walk_fault == FaultNone ?
-                        compose_pa(walk_pa >> page_shift(walk_leaf_level), walk_leaf_level, mg_va_q[s]) :
-                        '0;
-          mg_level_q[s] <= walk_fault == FaultNone ? walk_leaf_level : '0;
-          mg_fault_q[s] <= walk_fault;
-          mg_pwc_level_q[s] <= walk_rsp_pwc_level;
-        end
+    for (int unsigned s = 0; s < MergeSlots; s++) begin
+      if (mg_valid_q[s] && !mg_bound_q[s] && slot_done(wk_done, wk_slot, mg_job_q[s])) begin
+        logic [WkW-1:0] w;
+        w = slot_walker(wk_done, wk_slot, mg_job_q[s]);
+        mg_due_q[s] <= mg_ready_q[s] > now_d ? mg_ready_q[s] : now_d;
+        mg_pa_q[s] <= merged_pa(walk_fault[4*32'(w) +: 4], walk_pa[PaW*32'(w) +: PaW],
+                                walk_leaf_level[LevelW*32'(w) +: LevelW], mg_va_q[s]);
+        mg_level_q[s] <= walk_fault[4*32'(w) +: 4] == FaultNone ? walk_leaf_level[LevelW*32'(w) +: LevelW] : '0;
+        mg_fault_q[s] <= walk_fault[4*32'(w) +: 4];
+        mg_pwc_level_q[s] <= walk_rsp_pwc_level[LevelW*32'(w) +: LevelW];
       end
     end
   end
+
 endmodule

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # area_study.sh MMULAB OUT — the cost side of the study (scripts/reproduce.sh
-# runs it): the skylake MMU as the RTL builds it (one walker, 8 merge slots)
+# runs it): the skylake MMU as the RTL builds it (two walkers, 8 merge slots)
 # with L2 TLBs of 384 to 3072 entries (12-way), each
 #   * synthesized by `mmulab area --mode storage` (register and array bits
 #     per block as the RTL declares them; full gate-level synthesis of a
@@ -13,7 +13,7 @@ mm="$1"
 out="$2"
 mkdir -p "$out"
 sizes=(384 768 1536 3072)
-base=(--preset skylake --set walker.count=1 --set walker.merge_slots=8)
+base=(--preset skylake --set walker.merge_slots=8)
 
 parts=()
 for n in "${sizes[@]}"; do
@@ -33,7 +33,7 @@ cat > "$out/spec.json" <<EOF
 {
   "name": "area",
   "presets": ["skylake"],
-  "grid": {"walker.count": 1, "walker.merge_slots": 8, "l2tlb.entries": [$list]},
+  "grid": {"walker.merge_slots": 8, "l2tlb.entries": [$list]},
   "traces": ["traces/data/*.mmt"],
   "out": "$out/sweep"
 }

@@ -108,7 +108,7 @@ TEST(RtlParams, RefusalsNameTheKey)
         std::initializer_list<const char *> sets;
         const char *key;
     } cases[] = {
-        {{"walker.merge_slots=8"}, "walker.count"},
+        {{"walker.count=9", "walker.merge_slots=8"}, "walker.count"},
         {{"walker.count=1"}, "walker.merge_slots"},
         {{"walker.count=1", "walker.merge_slots=8", "walker.fill_cycles=0"}, "walker.fill_cycles"},
         {{"walker.count=1", "walker.merge_slots=8", "os.enabled=true"}, "os.enabled"},
@@ -123,6 +123,14 @@ TEST(RtlParams, RefusalsNameTheKey)
         cfg_rtl_inputs in;
         EXPECT_EQ(cfg_rtl_inputs_get(&c, &in, &err), MM_ERR_CONFIG);
     }
+    // several walkers, but not beside a page-table cache, whose hits the
+    // model decides at a walk's start
+    mm_error walk_err{};
+    EXPECT_NE(package(load({"walker.merge_slots=8"}), &walk_err), "") << walk_err.msg;
+    EXPECT_EQ(package(load({"walker.merge_slots=8"}, "zen2"), &walk_err), "");
+    EXPECT_NE(std::string(walk_err.msg).find("walker.count"), std::string::npos) << walk_err.msg;
+    EXPECT_NE(package(load({"walker.merge_slots=8", "walker.count=1"}, "zen2"), &walk_err), "")
+        << walk_err.msg;
     // inclusion is an input with three values; a config made in code may hold another
     mmu_config odd = load({"walker.count=1", "walker.merge_slots=8"});
     odd.tlbs[2].inclusion = (cfg_inclusion)3;

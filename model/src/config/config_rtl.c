@@ -17,6 +17,7 @@
 #define RTL_MAX_ENTRIES 4096u
 #define RTL_MAX_LATENCY 255u
 #define RTL_CONTEXTS 16u
+#define RTL_MAX_WALKERS 8u
 
 uint32_t cfg_pwc_probe_cycles(const mmu_config *cfg)
 {
@@ -53,9 +54,16 @@ static unsigned lookup_order(const mmu_config *cfg, unsigned order[CFG_MAX_TLBS]
 
 static int check_supported(const mmu_config *cfg, mm_error *err)
 {
-    if (cfg->walker.count != 1)
+    if (cfg->walker.count < 1 || cfg->walker.count > RTL_MAX_WALKERS)
+        return mm_fail(err, MM_ERR_CONFIG, "walker.count: the RTL builds 1..%u walkers, the config has %u",
+                       RTL_MAX_WALKERS, cfg->walker.count);
+    /* engine.c decides every page-table-cache hit of a walk at its start;
+     * a walker probes level by level, and with a second walker filling the
+     * cache in between the two would disagree (docs/rtl.md) */
+    if (cfg->walker.count > 1 && cfg->pwc.geom.design == PWC_PTE && cfg->pwc.geom.unified.entries)
         return mm_fail(err, MM_ERR_CONFIG,
-                       "walker.count: the RTL builds one walker (set walker.count=1; docs/rtl.md)");
+                       "walker.count: with pwc.design=pte the RTL builds one walker (set "
+                       "walker.count=1; docs/rtl.md)");
     if (cfg->walker.fill_cycles < 1)
         return mm_fail(err, MM_ERR_CONFIG,
                        "walker.fill_cycles: the RTL needs at least 1 (fills are written the cycle before)");
@@ -280,7 +288,8 @@ char *cfg_rtl_package(const mmu_config *cfg, mm_error *err)
             "  localparam logic [15:0] CfgPwcLfsrSeed = 16'd%u;\n",
         p->design == PWC_SPLIT ? 0 : p->unified.entries, p->design == PWC_SPLIT ? 0 : p->unified.ways,
         (unsigned)p->replacement, p->lfsr_seed);
-    put(&t, "  // walker and bounded resources\n"
+    put(&t, "  // walkers and bounded resources\n"
+            "  localparam int unsigned CfgNumWalkers = %u;\n"
             "  localparam int unsigned CfgWalkQueue = %u;\n"
             "  localparam int unsigned CfgMergeSlots = %u;\n"
             "  localparam int unsigned CfgHitBuckets = %u;\n"
@@ -288,7 +297,7 @@ char *cfg_rtl_package(const mmu_config *cfg, mm_error *err)
             "  localparam int unsigned CfgPromoLanes = %u;\n"
             "  localparam int unsigned CfgNumCtx = %u;\n"
             "endpackage\n",
-        cfg->walker.queue, cfg->walker.merge_slots ? cfg->walker.merge_slots : 1, next_pow2(longest_path + 1 > 32 ? longest_path + 1 : 32),
+        cfg->walker.count, cfg->walker.queue, cfg->walker.merge_slots ? cfg->walker.merge_slots : 1, next_pow2(longest_path + 1 > 32 ? longest_path + 1 : 32),
         hit_lanes, promo_lanes, RTL_CONTEXTS);
     if (t.failed) {
         free(t.buf);

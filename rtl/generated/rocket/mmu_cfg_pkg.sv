@@ -34,7 +34,8 @@ package mmu_cfg_pkg;
   localparam int unsigned CfgPwcWays = 8;
   localparam int unsigned CfgPwcReplacement = 1;
   localparam logic [15:0] CfgPwcLfsrSeed = 16'd44257;
-  // walker and bounded resources
+  // walkers and bounded resources
+  localparam int unsigned CfgNumWalkers = 1;
   localparam int unsigned CfgWalkQueue = 0;
   localparam int unsigned CfgMergeSlots = 4;
   localparam int unsigned CfgHitBuckets = 32;

@@ -22,7 +22,7 @@ package mmu_cfg_pkg;
   localparam logic [4*16-1:0] CfgTlbLfsrSeed = {16'd0, 16'd44257, 16'd44257, 16'd44257};
   // victim moves between TLB levels (inclusive or exclusive TLBs; the policy
   // of each is a configuration input)
-  localparam logic CfgTlbVictimPaths = 1'b1;
+  localparam logic CfgTlbVictimPaths = 1'b0;
   // walk cache
   localparam int unsigned CfgPwcDesign = 1;
   localparam int unsigned CfgPwcLevels = 4;
@@ -34,7 +34,8 @@ package mmu_cfg_pkg;
   localparam int unsigned CfgPwcWays = 0;
   localparam int unsigned CfgPwcReplacement = 0;
   localparam logic [15:0] CfgPwcLfsrSeed = 16'd44257;
-  // walker and bounded resources
+  // walkers and bounded resources
+  localparam int unsigned CfgNumWalkers = 2;
   localparam int unsigned CfgWalkQueue = 8;
   localparam int unsigned CfgMergeSlots = 8;
   localparam int unsigned CfgHitBuckets = 32;
