@@ -253,6 +253,7 @@ void print_coverage(const mmu_config &cfg, const cosim::RunResult &r)
                (unsigned long long)r.cov_faults[f]);
     printf("  %-28s %12llu\n", "flushes during a walk", (unsigned long long)r.cov_flush_in_walk);
     printf("  %-28s %12llu\n", "cycles the port stalled", (unsigned long long)r.cov_port_stalls);
+    printf("  %-28s %12llu\n", "walks retried after a fault", (unsigned long long)r.fault_retries);
     if (cfg.walker.count > 1) {
         printf("  %-28s %12llu\n", "cycles two walks overlapped", (unsigned long long)r.cov_walks_overlapping);
         printf("  %-28s %12llu\n", "cycles two walks answered", (unsigned long long)r.cov_walks_same_cycle);
@@ -298,7 +299,10 @@ std::vector<StatPair> stat_pairs(const mmu_stats *s, const cosim::RunResult &r)
 
 std::string compare_stats(const mmu_stats *s, const cosim::RunResult &r)
 {
-    for (const auto &row : stat_pairs(s, r))
+    std::vector<StatPair> rows = stat_pairs(s, r);
+    rows.push_back({"fault_retries", s->fault_retries, r.fault_retries});
+    rows.push_back({"fault_cycles", s->fault_cycles, r.fault_cycles});
+    for (const auto &row : rows)
         if (row.model != row.rtl)
             return std::string("statistics differ: ") + row.name + " model " +
                    std::to_string(row.model) + ", RTL " + std::to_string(row.rtl);

@@ -189,7 +189,7 @@ private:
 
     // Recent history, kept as records and formatted only for a report.
     struct Event {
-        enum Kind { kContext, kRequest, kFlush, kPte, kResponse } kind;
+        enum Kind { kContext, kRequest, kFlush, kPte, kResponse, kFault } kind;
         uint64_t cycle;
         uint64_t id, addr, value;
         uint16_t asid;
@@ -231,6 +231,10 @@ private:
                    std::to_string(e.id);
         case Event::kResponse:
             return line + "response id " + std::to_string(e.rsp.id) + ": " + describe(e.rsp);
+        case Event::kFault:
+            return line + "walk of request " + std::to_string(e.id) + " faulted (" +
+                   mm_fault_name((mm_fault)e.a) + "): the handler retries it " + std::to_string(e.value) +
+                   " cycles after its completion";
         }
         return line;
     }
@@ -267,6 +271,7 @@ private:
         top_->ctx_we_i = 0;
         top_->mem_rsp_valid_i = 0;
         top_->mem_rsp_error_i = 0;
+        top_->fault_retry_i = 0;
 
         if (!pending_) {
             if (model_.ops.empty())
@@ -319,6 +324,9 @@ private:
             }
         }
         top_->eval();
+        // the fault handler answers in the cycle it is asked
+        if (port_bits(top_->fault_valid_o, 0, walkers_) && answer_faults())
+            top_->eval();
         if (fst_ && t_ >= opt_.wave_from)
             fst_->dump(2 * t_);
 
@@ -379,6 +387,60 @@ private:
         }
     }
 
+    // A walk of each lane whose fault_valid_o is up faulted; it completes
+    // next cycle, when the model called its fault handler. Answers with the
+    // model's decision (retry, and the cost), checked against the cause and
+    // cycle; a walk the model answered without the handler is not retried.
+    // Whether the inputs changed.
+    bool answer_faults()
+    {
+        uint64_t valid = port_bits(top_->fault_valid_o, 0, walkers_);
+        bool changed = false;
+        for (unsigned w = 0; w < walkers_ && result_.ok(); w++) {
+            if (!((valid >> w) & 1u))
+                continue;
+            uint64_t id = port_bits(top_->fault_id_o, 64 * w, 64);
+            unsigned cause = (unsigned)port_bits(top_->fault_cause_o, 4 * w, 4);
+            auto it = model_.faults.find(id);
+            while ((it == model_.faults.end() || it->second.empty()) &&
+                   model_.responses.find(id) == model_.responses.end() && !model_.done() && result_.ok()) {
+                need_model();
+                it = model_.faults.find(id);
+            }
+            if (it == model_.faults.end() || it->second.empty())
+                continue;
+            FaultDecision d = it->second.front();
+            it->second.pop_front();
+            if (it->second.empty())
+                model_.faults.erase(it);
+            if (d.cycle != t_ + 1 || d.fault != cause) {
+                diverge("the RTL's walk for request " + std::to_string(id) + " faulted (" +
+                        mm_fault_name((mm_fault)cause) + ") completing at cycle " + std::to_string(t_ + 1) +
+                        "; the model's handler saw " + mm_fault_name((mm_fault)d.fault) + " at cycle " +
+                        std::to_string(d.cycle));
+                return changed;
+            }
+            if (!d.retry)
+                continue;
+            if (d.cost > 0xffffffffull) {
+                fail_input("a fault cost of " + std::to_string(d.cost) +
+                           " cycles, above the RTL's 32-bit fault_cycles_i");
+                return changed;
+            }
+            set_port_bits(top_->fault_retry_i, w, 1, 1);
+            set_port_bits(top_->fault_cycles_i, 32 * w, 32, d.cost);
+            changed = true;
+            result_.fault_retries++;
+            result_.fault_cycles += d.cost;
+            result_.walks++;  // a walk that gives no response of its own
+            Event &e = note(Event::kFault);
+            e.id = id;
+            e.a = (uint8_t)cause;
+            e.value = d.cost;
+        }
+        return changed;
+    }
+
     // The PTE access walker w makes now, served on its lane.
     void serve_pte(unsigned w)
     {
@@ -412,6 +474,8 @@ private:
             return;
         }
         mem_pending_[w].push_back(PendingRsp{t_ + a.latency, a.is_write ? 0 : a.value, a.error != 0});
+        // counted here, so the walks a fault retry ends (no response) count too
+        (write ? result_.pte_writes : result_.pte_reads)++;
         last_progress_ = t_;
     }
 
@@ -477,8 +541,6 @@ private:
             result_.cov_page_sizes[r.level & 7]++;
         result_.cov_merged += r.merged;
         result_.merged += r.merged;
-        result_.pte_reads += r.pte_reads;
-        result_.pte_writes += r.pte_writes;
         result_.faults += r.fault != MM_FAULT_NONE;
         result_.compared++;
         model_.responses.erase(it);
@@ -496,6 +558,9 @@ private:
         if (!model_.pte.empty())
             diverge("the model's walk for request " + std::to_string(model_.pte.begin()->first) +
                     " made PTE accesses the RTL never made");
+        else if (!model_.faults.empty())
+            diverge("the model's fault handler decided about the walk of request " +
+                    std::to_string(model_.faults.begin()->first) + ", which the RTL never reported");
     }
 
     ModelSide &model_;

@@ -44,8 +44,7 @@ void ModelSide::on_event(void *opaque, const mmu_event *e)
             PteAccess{e->pa, e->value, e->cycle, e->latency, e->level, e->is_write, e->error});
         break;
     case MMU_EVENT_FAULT:
-        if (self->unsupported.empty())
-            self->unsupported = "a fault handler (the OS layer) retried a walk";
+        self->faults[e->req->id].push_back(FaultDecision{e->cycle, e->fault_cycles, e->fault, e->retry});
         break;
     case MMU_EVENT_SHOOTDOWN:
         if (self->unsupported.empty())

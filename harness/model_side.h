@@ -35,6 +35,13 @@ struct PteAccess {
     uint8_t level, is_write, error;
 };
 
+// What the fault handler (the OS layer) decided about a faulting walk.
+struct FaultDecision {
+    uint64_t cycle, cost;
+    uint8_t fault;
+    bool retry;
+};
+
 // Where the model's inputs come from: a trace through sim, or the random
 // stimulus generator (random_feeder.cc).
 class Feeder {
@@ -57,6 +64,7 @@ public:
 
     std::deque<Op> ops;
     std::unordered_map<uint64_t, std::deque<PteAccess>> pte;
+    std::unordered_map<uint64_t, std::deque<FaultDecision>> faults;  // by request id
     std::unordered_map<uint64_t, mmu_response> responses;
     uint64_t responses_total = 0;
     std::string unsupported;  // an event the RTL cross-check does not handle yet

@@ -87,6 +87,15 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   input  logic [NumWalkers-1:0]        mem_rsp_valid_i,
   input  logic [NumWalkers*PteW-1:0]   mem_rsp_data_i,
   input  logic [NumWalkers-1:0]        mem_rsp_error_i,
+  // the fault handler (the OS layer), one lane per walker: a walk that
+  // faulted, in the cycle before its completion C; the handler answers in
+  // that cycle whether the job walks again, ready fault_cycles_i after C
+  // (a retried walk gives no response; its job keeps its slot)
+  output logic [NumWalkers-1:0]        fault_valid_o,
+  output logic [NumWalkers*64-1:0]     fault_id_o,
+  output logic [NumWalkers*4-1:0]      fault_cause_o,
+  input  logic [NumWalkers-1:0]        fault_retry_i,
+  input  logic [NumWalkers*32-1:0]     fault_cycles_i,
   // responses, valid in their completion cycle; lanes: hits, the walkers, merged
   output logic [RspLanes-1:0]        rsp_valid_o,
   output logic [RspLanes*64-1:0]     rsp_id_o,
@@ -583,6 +592,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   endfunction
 
   logic [NumWalkers-1:0] wk_idle, wk_done, wk_start;
+  logic [NumWalkers-1:0] wk_retry, wk_final;  // a finishing walk is retried / answers
   logic [NumWalkers*WkW-1:0] wk_port;          // the start port of a starting walker
   logic [NumWalkers-1:0] sp_valid;             // start port k starts a walk
   logic [NumWalkers*JobW-1:0] sp_slot;
@@ -682,6 +692,11 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     assign ctx = sp_ctx[32'(port)*CtxW +: CtxW];
     assign mem_req_pa_o[64*w +: 64] = {8'd0, mem_pa_hi, mem_pa_lo};
     assign mem_req_id_o[64*w +: 64] = job_id_q[slot];
+    assign fault_valid_o[w] = wk_done[w] && walk_fault[4*w +: 4] != FaultNone;
+    assign fault_id_o[64*w +: 64] = job_id_q[slot];
+    assign fault_cause_o[4*w +: 4] = walk_fault[4*w +: 4];
+    assign wk_retry[w] = fault_valid_o[w] && fault_retry_i[w];
+    assign wk_final[w] = wk_done[w] && !wk_retry[w];
     assign walk_fill_ok[w] = wk_done[w] && !((wk_dropped_q[w] && !wk_start[w]) || flush_valid_i);
     assign walk_start_cycle[64*w +: 64] = wk_start[w] ? now_q : wk_start_cycle_q[w];
     assign walk_rsp_pwc_level[LevelW*w +: LevelW] =
@@ -954,8 +969,8 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   // joining the walk that finishes this very cycle: answered with it
   logic merge_into_done;
   logic [WkW-1:0] merge_walker;
-  assign merge_into_done = slot_done(wk_done, wk_slot, merge_job);
-  assign merge_walker = slot_walker(wk_done, wk_slot, merge_job);
+  assign merge_into_done = slot_done(wk_final, wk_slot, merge_job);
+  assign merge_walker = slot_walker(wk_final, wk_slot, merge_job);
 
   // ---------------------------------------------------------------- walk responses
   logic [NumWalkers-1:0] wr_valid_q, wr_valid_d;
@@ -966,17 +981,77 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   logic [3:0] wr_fault_q [NumWalkers];
   logic [7:0] wr_reads_q [NumWalkers];
   logic [7:0] wr_writes_q [NumWalkers];
-  assign wr_valid_d = wk_done;
+  assign wr_valid_d = wk_final;
+
+  // ---------------------------------------------------------------- fault retries
+  // A retried job keeps its slot and re-enters the wait FIFO at C + cost
+  // (engine.c's FILL_RETRY): it is pushed at the edge into that cycle, after
+  // the job the request port made in the cycle before, and retries due in
+  // one cycle in the order the handler was called (a sequence number; walks
+  // finishing together are handled in fill order).
+  logic [MaxJobs-1:0] job_retry_q, job_retry_d;
+  logic [63:0] job_retry_due_q [MaxJobs];
+  logic [31:0] job_retry_seq_q [MaxJobs];
+  logic [31:0] retry_seq_q, retry_seq_d;
+  logic [NumWalkers*32-1:0] wk_retry_seq;   // a walk retried now
+  logic [NumWalkers-1:0] wk_retry_now;      // retried at no cost: pushed at this edge
+  logic [MaxJobs-1:0] retry_push;           // stored retries due next cycle
+  logic [MaxJobs*JobW-1:0] retry_push_pos;
+  logic [NumWalkers*JobW-1:0] wk_push_pos;
+  logic [JobW:0] pushes;
+
+  always_comb begin
+    logic [JobW-1:0] base;
+    int unsigned n, stored;
+    base = wq_index(wq_tail, new_job ? 1 : 0);
+    retry_push = '0;
+    retry_push_pos = '0;
+    wk_retry_seq = '0;
+    wk_retry_now = '0;
+    wk_push_pos = '0;
+    stored = 0;
+    for (int unsigned j = 0; j < MaxJobs; j++) begin
+      retry_push[j] = job_retry_q[j] && job_retry_due_q[j] == now_d;
+    end
+    for (int unsigned j = 0; j < MaxJobs; j++) begin
+      n = 0;
+      for (int unsigned k = 0; k < MaxJobs; k++) begin
+        // wrap-safe: at most MaxJobs sequence numbers are live
+        if (retry_push[k] && $signed(job_retry_seq_q[k] - job_retry_seq_q[j]) < 0) n++;
+      end
+      retry_push_pos[j*JobW +: JobW] = wq_index(base, n);
+      if (retry_push[j]) stored++;
+    end
+    retry_seq_d = retry_seq_q;
+    for (int unsigned w = 0; w < NumWalkers; w++) begin
+      wk_retry_now[w] = wk_retry[w] && fault_cycles_i[32*w +: 32] == '0;
+      if (wk_retry[w]) retry_seq_d = retry_seq_d + 1'b1;
+    end
+    for (int unsigned w = 0; w < NumWalkers; w++) begin
+      logic [31:0] seq_offset;
+      seq_offset = '0;
+      n = stored;
+      for (int unsigned v = 0; v < NumWalkers; v++) begin
+        if (wk_retry[v] && wk_rank[v*WkW +: WkW] < wk_rank[w*WkW +: WkW]) seq_offset = seq_offset + 1'b1;
+        if (wk_retry_now[v] && wk_rank[v*WkW +: WkW] < wk_rank[w*WkW +: WkW]) n++;
+      end
+      wk_retry_seq[32*w +: 32] = retry_seq_q + seq_offset;
+      wk_push_pos[w*JobW +: JobW] = wq_index(base, n);
+      if (wk_retry_now[w]) stored++;
+    end
+    pushes = (JobW + 1)'(stored);
+  end
 
   // ---------------------------------------------------------------- job and state updates
   logic [2:0] overflow_d, overflow_q;
 
   always_comb begin
     wq_head_d = wq_index(wq_head_q, 32'(starts));
-    wq_count_d = wq_count_q - (JobW + 1)'(starts) + (JobW + 1)'(new_job);
+    wq_count_d = wq_count_q - (JobW + 1)'(starts) + (JobW + 1)'(new_job) + pushes;
     job_valid_d = job_valid_q;
     job_mergeable_d = job_mergeable_q;
     job_older_d = job_older_q;
+    job_retry_d = job_retry_q & ~retry_push;
     wk_dropped_d = wk_dropped_q;
     hb_valid_d = hb_valid_q;
     hb_promote_d = hb_promote_q;
@@ -999,8 +1074,10 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
 
     for (int unsigned w = 0; w < NumWalkers; w++) begin
       if (wk_start[w]) wk_dropped_d[w] = 1'b0;
+      // a retried walk's job waits for its time (or re-enters the FIFO now)
+      if (wk_retry[w] && !wk_retry_now[w]) job_retry_d[wk_slot[w*JobW +: JobW]] = 1'b1;
       // a finishing walk frees its slot and answers the requests merged into it
-      if (wk_done[w]) begin
+      if (wk_final[w]) begin
         job_valid_d[wk_slot[w*JobW +: JobW]] = 1'b0;
         for (int unsigned s = 0; s < MergeSlots; s++) begin
           if (mg_valid_q[s] && !mg_bound_q[s] && mg_job_q[s] == wk_slot[w*JobW +: JobW]) mg_bound_d[s] = 1'b1;
@@ -1100,6 +1177,8 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       job_valid_q <= '0;
       job_mergeable_q <= '0;
       job_older_q <= '0;
+      job_retry_q <= '0;
+      retry_seq_q <= '0;
       wk_dropped_q <= '0;
       hb_valid_q <= '0;
       hb_promote_q <= '0;
@@ -1114,6 +1193,8 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       job_valid_q <= job_valid_d;
       job_mergeable_q <= job_mergeable_d;
       job_older_q <= job_older_d;
+      job_retry_q <= job_retry_d;
+      retry_seq_q <= retry_seq_d;
       wk_dropped_q <= wk_dropped_d;
       hb_valid_q <= hb_valid_d;
       hb_promote_q <= hb_promote_d;
@@ -1150,12 +1231,20 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       job_path_q[job_free] <= tlb_on_path;
       wq_slot_q[wq_tail] <= job_free;
     end
+    for (int unsigned j = 0; j < MaxJobs; j++) begin
+      if (retry_push[j]) wq_slot_q[retry_push_pos[j*JobW +: JobW]] <= JobW'(j);
+    end
     for (int unsigned w = 0; w < NumWalkers; w++) begin
       if (wk_start[w]) begin
         wk_slot_q[w] <= wk_slot[w*JobW +: JobW];
         wk_start_cycle_q[w] <= now_q;
         wk_pwc_level_q[w] <= pwc_hit[wk_port[w*WkW +: WkW]] ?
                              pwc_hit_level[LevelW*32'(wk_port[w*WkW +: WkW]) +: LevelW] : '0;
+      end
+      if (wk_retry_now[w]) wq_slot_q[wk_push_pos[w*JobW +: JobW]] <= wk_slot[w*JobW +: JobW];
+      if (wk_retry[w]) begin
+        job_retry_due_q[wk_slot[w*JobW +: JobW]] <= now_d + 64'(fault_cycles_i[32*w +: 32]);
+        job_retry_seq_q[wk_slot[w*JobW +: JobW]] <= wk_retry_seq[32*w +: 32];
       end
       // the walk's response, registered: it answers in its completion cycle
       if (wk_done[w]) begin
@@ -1187,9 +1276,9 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     // a walk finishing now answers every request merged into it, each at
     // max(completion, its own ready cycle), with its own page offset
     for (int unsigned s = 0; s < MergeSlots; s++) begin
-      if (mg_valid_q[s] && !mg_bound_q[s] && slot_done(wk_done, wk_slot, mg_job_q[s])) begin
+      if (mg_valid_q[s] && !mg_bound_q[s] && slot_done(wk_final, wk_slot, mg_job_q[s])) begin
         logic [WkW-1:0] w;
-        w = slot_walker(wk_done, wk_slot, mg_job_q[s]);
+        w = slot_walker(wk_final, wk_slot, mg_job_q[s]);
         mg_due_q[s] <= mg_ready_q[s] > now_d ? mg_ready_q[s] : now_d;
         mg_pa_q[s] <= merged_pa(walk_fault[4*32'(w) +: 4], walk_pa[PaW*32'(w) +: PaW],
                                 walk_leaf_level[LevelW*32'(w) +: LevelW], mg_va_q[s]);

@@ -111,7 +111,6 @@ TEST(RtlParams, RefusalsNameTheKey)
         {{"walker.count=9", "walker.merge_slots=8"}, "walker.count"},
         {{"walker.count=1"}, "walker.merge_slots"},
         {{"walker.count=1", "walker.merge_slots=8", "walker.fill_cycles=0"}, "walker.fill_cycles"},
-        {{"walker.count=1", "walker.merge_slots=8", "os.enabled=true"}, "os.enabled"},
         {{"walker.count=1", "walker.merge_slots=8", "l2tlb.latency=300"}, "l2tlb.latency"},
     };
     for (const auto &k : cases) {

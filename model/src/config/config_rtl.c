@@ -75,9 +75,6 @@ static int check_supported(const mmu_config *cfg, mm_error *err)
     if (cfg->n_tlbs > RTL_MAX_TLBS)
         return mm_fail(err, MM_ERR_CONFIG, "tlbs: the RTL builds at most %d TLBs, the config has %u",
                        RTL_MAX_TLBS, cfg->n_tlbs);
-    if (cfg->os.enabled)
-        return mm_fail(err, MM_ERR_CONFIG,
-                       "os.enabled: the cross-check runs without the OS layer so far (docs/rtl.md)");
     unsigned deepest = 0;
     for (unsigned i = 0; i < cfg->n_tlbs; i++)
         if (cfg->tlbs[i].level > deepest)
