@@ -251,6 +251,7 @@ void print_coverage(const mmu_config &cfg, const cosim::RunResult &r)
     for (unsigned f = 1; f < MM_FAULT_COUNT; f++)
         printf("  %-28s %12llu\n", (std::string("fault ") + mm_fault_name((mm_fault)f)).c_str(),
                (unsigned long long)r.cov_faults[f]);
+    printf("  %-28s %12llu\n", "translations above 2^52", (unsigned long long)r.cov_pa_above_memory);
     printf("  %-28s %12llu\n", "flushes during a walk", (unsigned long long)r.cov_flush_in_walk);
     printf("  %-28s %12llu\n", "cycles the port stalled", (unsigned long long)r.cov_port_stalls);
     printf("  %-28s %12llu\n", "walks retried after a fault", (unsigned long long)r.fault_retries);

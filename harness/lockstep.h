@@ -540,6 +540,7 @@ private:
         if (r.fault == MM_FAULT_NONE)
             result_.cov_page_sizes[r.level & 7]++;
         result_.cov_merged += r.merged;
+        result_.cov_pa_above_memory += r.fault == MM_FAULT_NONE && (r.pa >> kMemPaW) != 0;
         result_.merged += r.merged;
         result_.faults += r.fault != MM_FAULT_NONE;
         result_.compared++;

@@ -85,6 +85,9 @@ bool RandomFeeder::build_space(Space &s, std::string &error)
                     continue;
             } else {
                 pa = below(1ull << (pa_bits - 1 - MM_LEVEL_SHIFT(level))) << MM_LEVEL_SHIFT(level);
+                // RISC-V's 44-bit PPN reaches 56-bit addresses, above any memory
+                if (!fi->is_x86 && below(4) == 0)
+                    pa |= 1ull << (52 + below(4));
             }
             uint32_t attrs = MM_PERM_R;
             if (below(4))
@@ -139,9 +142,12 @@ void RandomFeeder::corrupt(Space &s)
         case 3:  // misaligned superpage / odd address bits
             pte |= fi->is_x86 ? (1ull << 13) : (1ull << 10);
             break;
-        case 4:  // a table outside physical memory (below MAXPHYADDR: a bus error)
-            pte = fi->is_x86 ? (pte & ~PT_X86_ADDR_MASK) | (0x3full << 39)
-                             : (pte & ~PT_RV_PPN_MASK) | (0xffull << 38);
+        case 4:  // a table outside physical memory (below MAXPHYADDR: a bus error);
+                 // RISC-V also above 2^52 (PPN bit 43), which a walk cache keeps whole
+            if (fi->is_x86)
+                pte = (pte & ~PT_X86_ADDR_MASK) | (0x3full << 39);
+            else
+                pte = (pte & ~PT_RV_PPN_MASK) | (below(2) ? (0xffull << 38) : (1ull << 53));
             break;
         default:  // A/D cleared
             pte &= fi->is_x86 ? ~(PT_X86_A | PT_X86_D) : ~(PT_RV_A | PT_RV_D);

@@ -33,6 +33,7 @@ struct RunResult {
     uint64_t cov_flush_in_walk = 0;      // flushes taken while a walk was under way
     uint64_t cov_port_stalls = 0;        // cycles a request waited for a walk slot
     uint64_t cov_merged = 0;
+    uint64_t cov_pa_above_memory = 0;    // translations to 2^52 and above (RISC-V)
     uint64_t cov_walks_overlapping = 0;  // cycles with PTE accesses of two walks outstanding
     uint64_t cov_walks_same_cycle = 0;   // cycles in which two walks answered
     bool ok() const { return status == kAgree; }

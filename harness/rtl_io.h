@@ -18,7 +18,7 @@
 namespace cosim {
 
 // Field widths of mmu_pkg (rtl/mmu_pkg.sv)
-constexpr unsigned kPaW = 52, kLevelW = 3, kPteW = 64;
+constexpr unsigned kPaW = 56, kMemPaW = 52, kLevelW = 3, kPteW = 64;
 
 struct PortField {
     unsigned lsb, width;
@@ -28,7 +28,7 @@ struct PortField {
 inline std::array<PortField, 12> ctx_fields(const walk_ctx &c)
 {
     return {{{0, 3, (uint64_t)c.format},
-             {3, kPaW, c.root_pa},
+             {3, kMemPaW, c.root_pa},
              {55, 7, c.pa_bits},
              {62, 1, c.ad == WALK_AD_FAULT},
              {63, 1, c.nxe},

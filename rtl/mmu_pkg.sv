@@ -10,7 +10,10 @@ package mmu_pkg;
 
   // widths of the datapath
   localparam int unsigned VaW    = 64;
-  localparam int unsigned PaW    = 52;
+  // a physical address: RISC-V's 44-bit PPN makes 56 bits; the physical
+  // memory (the model's pmem, the page tables, the root pointer) has 52
+  localparam int unsigned PaW    = 56;
+  localparam int unsigned MemPaW = 52;
   localparam int unsigned AsidW  = 16;
   localparam int unsigned PteW   = 64;
   localparam int unsigned LevelW = 3;   // page-table level 0..4 (0 = 4 KiB leaf)
@@ -90,7 +93,7 @@ package mmu_pkg;
   localparam logic [1:0] PwcFlushVa   = 2'd3;  // pwc_flush_va(asid, va, all_asids)
 
   // a translation context, packed (mmu_ctx_table): the fields of walk_ctx
-  //   [2:0] format, [54:3] root pa, [61:55] pa_bits, [62] ad (AdFault = Svade),
+  //   [2:0] format, [54:3] root pa (MemPaW bits), [61:55] pa_bits, [62] ad (AdFault = Svade),
   //   [63] nxe, [64] wp, [65] smep, [66] smap, [67] sum, [68] mxr, [69] svnapot, [70] svpbmt
   localparam int unsigned CtxW = 71;
 

@@ -79,7 +79,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   // PTE memory, one lane per walker: a request is taken in the cycle it is
   // valid; the answer comes back on the same lane
   output logic [NumWalkers-1:0]        mem_req_valid_o,
-  output logic [NumWalkers*64-1:0]     mem_req_pa_o,     // bits above 51: a table outside memory
+  output logic [NumWalkers*64-1:0]     mem_req_pa_o,     // bits from MemPaW up: a table outside memory
   output logic [NumWalkers-1:0]        mem_req_write_o,
   output logic [NumWalkers*PteW-1:0]   mem_req_wdata_o,
   output logic [NumWalkers*LevelW-1:0] mem_req_level_o,
@@ -676,21 +676,16 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     logic [WkW-1:0] port;
     logic [JobW-1:0] slot;
     logic [CtxW-1:0] ctx;
-    // the walker keeps RISC-V's 56-bit PTE addresses whole: 4 bits above PaW
-    logic [MaxLevels*4-1:0] pwc_fill_table_hi;
-    logic [3:0] pa_hi, mem_pa_hi;
-    logic [PaW-1:0] mem_pa_lo;
+    logic [PaW-1:0] mem_pa;
     logic [LevelW-1:0] start_level;
     logic unused_walk;
-    // a translation above 52 bits cannot be held by the TLBs: the model's
-    // physical memory is 52 bits wide and the stimuli stay below it
-    assign unused_walk = ^{start_level, pa_hi, pwc_fill_table_hi};
+    assign unused_walk = ^start_level;
 
     assign port = wk_port[w*WkW +: WkW];
     assign slot = wk_start[w] ? sp_slot[32'(port)*JobW +: JobW] : wk_slot_q[w];
     assign wk_slot[w*JobW +: JobW] = slot;
     assign ctx = sp_ctx[32'(port)*CtxW +: CtxW];
-    assign mem_req_pa_o[64*w +: 64] = {8'd0, mem_pa_hi, mem_pa_lo};
+    assign mem_req_pa_o[64*w +: 64] = 64'(mem_pa);
     assign mem_req_id_o[64*w +: 64] = job_id_q[slot];
     assign fault_valid_o[w] = wk_done[w] && walk_fault[4*w +: 4] != FaultNone;
     assign fault_id_o[64*w +: 64] = job_id_q[slot];
@@ -720,7 +715,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       .probe_valid_o(probe_valid[w]), .probe_pa_o(probe_pa[PaW*w +: PaW]),
       .probe_level_o(probe_level[LevelW*w +: LevelW]),
       .probe_hit_i(probe_hit[w]), .probe_data_i(probe_data[PteW*w +: PteW]),
-      .mem_req_valid_o(mem_req_valid_o[w]), .mem_req_pa_o(mem_pa_lo), .mem_req_pa_hi_o(mem_pa_hi),
+      .mem_req_valid_o(mem_req_valid_o[w]), .mem_req_pa_o(mem_pa),
       .mem_req_write_o(mem_req_write_o[w]), .mem_req_wdata_o(mem_req_wdata_o[PteW*w +: PteW]),
       .mem_req_level_o(mem_req_level_o[LevelW*w +: LevelW]),
       .mem_rsp_valid_i(mem_rsp_valid_i[w]), .mem_rsp_data_i(mem_rsp_data_i[PteW*w +: PteW]),
@@ -735,8 +730,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       .pwc_fill_global_o(walk_pwc_fill_global[MaxLevels*w +: MaxLevels]),
       .pte_fill_mask_o(walk_pte_fill_mask[MaxLevels*w +: MaxLevels]),
       .pte_fill_pa_o(walk_pte_fill_pa[MaxLevels*PaW*w +: MaxLevels*PaW]),
-      .pte_fill_val_o(walk_pte_fill_val[MaxLevels*PteW*w +: MaxLevels*PteW]),
-      .pa_hi_o(pa_hi), .pwc_fill_table_hi_o(pwc_fill_table_hi)
+      .pte_fill_val_o(walk_pte_fill_val[MaxLevels*PteW*w +: MaxLevels*PteW])
     );
   end
 

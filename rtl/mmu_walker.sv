@@ -23,14 +23,12 @@
 // both sides the same way.
 //
 // The RISC-V formats hold a 44-bit PPN, so their table and page addresses
-// have 56 bits while PaW is 52. The walker keeps them whole: *_hi_o give the
-// bits above PaW. A memory of at most 2^PaW bytes must answer a request with
-// mem_req_pa_hi_o != 0 with an error (walk_ctx.c: outside physical memory);
-// such an address is never probed in the PTE cache, which holds only PTEs
-// read from memory (the probe wait still passes).
+// have 56 bits (PaW); the physical memory has MemPaW (52). A memory must
+// answer a request above it with an error (walk_ctx.c: outside physical
+// memory); such an address is never probed in the PTE cache, which holds
+// only PTEs read from memory (the probe wait still passes).
 module mmu_walker import mmu_pkg::*; #(
-  localparam int unsigned WalkPaW = 56,
-  localparam int unsigned PaHiW   = WalkPaW - PaW
+  localparam int unsigned WalkPaW = PaW
 ) (
   input  logic clk_i,
   input  logic rst_ni,
@@ -41,7 +39,7 @@ module mmu_walker import mmu_pkg::*; #(
   input  logic [1:0] access_i,
   input  logic priv_i,
   input  logic [2:0] fmt_i,
-  input  logic [PaW-1:0] root_pa_i,
+  input  logic [MemPaW-1:0] root_pa_i,
   input  logic [6:0] pa_bits_i,
   input  logic ad_i,
   input  logic nxe_i,
@@ -95,11 +93,7 @@ module mmu_walker import mmu_pkg::*; #(
   // PTE-cache fills: non-leaf levels read from memory, value as the walk left it
   output logic [MaxLevels-1:0] pte_fill_mask_o,
   output logic [MaxLevels*PaW-1:0] pte_fill_pa_o,
-  output logic [MaxLevels*PteW-1:0] pte_fill_val_o,
-  // address bits above PaW (RISC-V only; zero for x86)
-  output logic [PaHiW-1:0] mem_req_pa_hi_o,  // with mem_req_pa_o
-  output logic [PaHiW-1:0] pa_hi_o,          // with pa_o
-  output logic [MaxLevels*PaHiW-1:0] pwc_fill_table_hi_o  // with pwc_fill_table_o
+  output logic [MaxLevels*PteW-1:0] pte_fill_val_o
 );
 
   // a wait is at most pwc_probe_cycles + fill_cycles - 1 (a non-canonical va)
@@ -246,7 +240,7 @@ module mmu_walker import mmu_pkg::*; #(
     // this format: walk from the root
     resume      = from_valid_i && from_level_i < fmt_levels;
     first_level = resume ? from_level_i : fmt_levels - 3'd1;
-    first_table = {{PaHiW{1'b0}}, resume ? from_table_pa_i[PaW-1:12] : root_pa_i[PaW-1:12], 12'd0};
+    first_table = resume ? {from_table_pa_i[PaW-1:12], 12'd0} : {{(PaW-MemPaW){1'b0}}, root_pa_i[MemPaW-1:12], 12'd0};
   end
 
   // -------------------------------------------------------- sequencer ----
@@ -306,7 +300,6 @@ module mmu_walker import mmu_pkg::*; #(
     probe_take      = 1'b0;
     mem_req_valid_o = 1'b0;
     mem_req_pa_o    = '0;
-    mem_req_pa_hi_o = '0;
     mem_req_write_o = 1'b0;
     mem_req_wdata_o = '0;
     mem_req_level_o = '0;
@@ -484,8 +477,8 @@ module mmu_walker import mmu_pkg::*; #(
       acc_pa_d    = begin_pa;
       acc_level_d = level_d;
       if (pte_cache_cycles_i != 8'd0 && level_d != 3'd0) begin
-        probe_valid_o = begin_pa[WalkPaW-1:PaW] == '0;
-        probe_pa_o    = begin_pa[PaW-1:0];
+        probe_valid_o = begin_pa[PaW-1:MemPaW] == '0;
+        probe_pa_o    = begin_pa;
         probe_level_o = level_d;
         probe_take    = 1'b1;
         state_d       = StDelay;
@@ -503,8 +496,7 @@ module mmu_walker import mmu_pkg::*; #(
     // 5. the memory port
     if (go_rd) begin
       mem_req_valid_o = 1'b1;
-      mem_req_pa_o    = acc_pa_d[PaW-1:0];
-      mem_req_pa_hi_o = acc_pa_d[WalkPaW-1:PaW];
+      mem_req_pa_o    = acc_pa_d;
       mem_req_level_o = acc_level_d;
       state_d         = StRsp;
       rsp_write_d     = 1'b0;
@@ -512,8 +504,7 @@ module mmu_walker import mmu_pkg::*; #(
     end
     if (go_wr) begin
       mem_req_valid_o = 1'b1;
-      mem_req_pa_o    = acc_pa_d[PaW-1:0];
-      mem_req_pa_hi_o = acc_pa_d[WalkPaW-1:PaW];
+      mem_req_pa_o    = acc_pa_d;
       mem_req_write_o = 1'b1;
       mem_req_wdata_o = wdata_d;
       mem_req_level_o = acc_level_d;
@@ -549,8 +540,7 @@ module mmu_walker import mmu_pkg::*; #(
   // ---------------------------------------------------------- outputs ----
   assign idle_o                = state_q == StIdle;
   assign fault_o               = fault_d;
-  assign pa_o                  = res_pa_d[PaW-1:0];
-  assign pa_hi_o               = res_pa_d[WalkPaW-1:PaW];
+  assign pa_o                  = res_pa_d;
   assign leaf_level_o          = leaf_level_d;
   assign perm_o                = res_perm_d;
   assign pte_reads_o           = reads_d;
@@ -564,7 +554,6 @@ module mmu_walker import mmu_pkg::*; #(
 
   for (genvar l = 0; l < MaxLevels; l++) begin : g_fill
     assign pwc_fill_table_o[l*PaW +: PaW]        = next_table_d[l*WalkPaW +: PaW];
-    assign pwc_fill_table_hi_o[l*PaHiW +: PaHiW] = next_table_d[l*WalkPaW + PaW +: PaHiW];
     assign pwc_fill_perm_o[l*PermW +: PermW]     = {3'b000, perm_after_d[l*4 +: 4]};
     assign pte_fill_pa_o[l*PaW +: PaW]           = lvl_pa_d[l*WalkPaW +: PaW];
   end

@@ -35,7 +35,7 @@ namespace {
 constexpr unsigned kLevels = MM_MAX_LEVELS;
 constexpr unsigned kFillPorts = 2;
 constexpr unsigned kProbePorts = 2;
-constexpr unsigned kPaW = 52, kPermW = 7, kLevelW = 3, kAsidW = 16, kPteW = 64;
+constexpr unsigned kPaW = 56, kPermW = 7, kLevelW = 3, kAsidW = 16, kPteW = 64;
 constexpr uint64_t kPaMask = (1ull << kPaW) - 1;
 
 // pwc_flush_* as flush_op_i encodes them (mmu_pkg PwcFlush*)

@@ -30,7 +30,7 @@
 namespace {
 
 constexpr unsigned kVaW = 64;
-constexpr unsigned kPaW = 52;
+constexpr unsigned kPaW = 56;  // mmu_pkg::PaW
 constexpr unsigned kAsidW = 16;
 constexpr unsigned kLevelW = 3;
 constexpr unsigned kPermW = 7;

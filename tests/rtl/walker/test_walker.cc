@@ -34,11 +34,12 @@
 
 namespace {
 
-constexpr unsigned kPaW = 52;
-constexpr unsigned kPaHiW = 4;
+// mmu_pkg: addresses have PaW (56) bits, the memory and the root MemPaW (52)
+constexpr unsigned kPaW = 56;
+constexpr unsigned kMemPaW = 52;
 constexpr unsigned kLevels = MM_MAX_LEVELS;
 constexpr unsigned kPermW = 7;
-constexpr uint64_t kPaMask = (1ull << kPaW) - 1;
+constexpr uint64_t kPaMask = (1ull << kMemPaW) - 1;
 
 std::string strf(const char *fmt, ...)
 {
@@ -364,7 +365,7 @@ class Walker {
                     return o;
                 }
                 MemAccess a{};
-                a.pa = d.mem_req_pa_o | ((uint64_t)d.mem_req_pa_hi_o << kPaW);
+                a.pa = d.mem_req_pa_o;
                 a.write = d.mem_req_write_o;
                 a.level = d.mem_req_level_o;
                 a.issue = cyc_;
@@ -450,7 +451,7 @@ class Walker {
         Vdut_walker &d = *dut_;
         o.done_cycle = cyc_;
         o.fault = d.fault_o;
-        o.pa = d.pa_o | ((uint64_t)d.pa_hi_o << kPaW);
+        o.pa = d.pa_o;
         o.leaf_level = d.leaf_level_o;
         o.perm = d.perm_o;
         o.reads = d.pte_reads_o;
@@ -461,8 +462,7 @@ class Walker {
         o.pwc_global = d.pwc_fill_global_o;
         o.pte_mask = d.pte_fill_mask_o;
         for (unsigned l = 0; l < kLevels; l++) {
-            o.pwc_table[l] = wide_bits(d.pwc_fill_table_o, l * kPaW, kPaW) |
-                             (((uint64_t)(d.pwc_fill_table_hi_o >> (l * kPaHiW)) & 0xfu) << kPaW);
+            o.pwc_table[l] = wide_bits(d.pwc_fill_table_o, l * kPaW, kPaW);
             o.pwc_perm[l] = (uint8_t)((d.pwc_fill_perm_o >> (l * kPermW)) & 0x7fu);
             o.pte_pa[l] = wide_bits(d.pte_fill_pa_o, l * kPaW, kPaW);
             o.pte_val[l] = wide_bits(d.pte_fill_val_o, l * 64, 64);
@@ -1195,7 +1195,7 @@ TEST_F(RtlWalkerDirected, PteCacheHitsSupplyTheEntry)
     EXPECT_EQ(o.fault, 0u);
 }
 
-// RISC-V holds 56-bit addresses: they travel whole, and are never probed
+// RISC-V holds 56-bit addresses: they travel whole (bits from kMemPaW up), and are never probed
 TEST_F(RtlWalkerDirected, RiscvAddressesAbovePaW)
 {
     use(PT_SV39);
@@ -1212,8 +1212,8 @@ TEST_F(RtlWalkerDirected, RiscvAddressesAbovePaW)
     RtlOut o = check();
     EXPECT_EQ(o.fault, (unsigned)MM_FAULT_BUS_ERROR);
     ASSERT_EQ(o.mem.size(), 2u);
-    EXPECT_EQ(o.mem[1].pa >> kPaW, 0x8u);
-    EXPECT_EQ(o.pwc_table[2] >> kPaW, 0x8u);
+    EXPECT_EQ(o.mem[1].pa >> kMemPaW, 0x8u);
+    EXPECT_EQ(o.pwc_table[2] >> kMemPaW, 0x8u);
     EXPECT_EQ(o.probes.size(), 1u);
     pmem_write64(mem_, l2, ptr);
     cache_.entries.clear();
@@ -1221,7 +1221,7 @@ TEST_F(RtlWalkerDirected, RiscvAddressesAbovePaW)
     pmem_write64(mem_, l0, pmem_read64(mem_, l0) | (0xfull << 50));  // page at pa 55:52
     o = check();
     EXPECT_EQ(o.fault, 0u);
-    EXPECT_EQ(o.pa >> kPaW, 0xfu);
+    EXPECT_EQ(o.pa >> kMemPaW, 0xfu);
 }
 
 // an x86 table that points to itself: the leaf's D write lands on the entry
