@@ -92,7 +92,7 @@ typedef struct {
 
 /* one row of the report: an instance of mmu_top with everything below it */
 typedef struct {
-    char block[CFG_NAME_LEN + 8]; /* "tlb.l1dtlb", "walker", ..., "top" */
+    char block[CFG_NAME_LEN + 8]; /* "tlb.l1dtlb", "walker" (or "walker.1"), ..., "top" */
     char instance[128];           /* its instance name in mmu_top ("" for the glue) */
     uint64_t cells, flops, mem_bits;
 } area_row;
@@ -367,17 +367,24 @@ static uint64_t storage_bits(const char *type, uint64_t count)
 }
 
 /* The report row of the instance inst of mmu_top (the name `uniquify`
- * gives its module, less "mmu_top."): the config's name for a TLB, else
- * the block's. */
+ * gives its module, less "mmu_top."): the config's name for a TLB, "walker"
+ * (with several, "walker.K" for the K-th), else the block's. */
 static void name_block(const mmu_config *cfg, const char *inst, char *block, size_t size)
 {
     static const struct {
         const char *inst, *block;
-    } fixed[] = {{"u_walker", "walker"},         {"u_pwc", "walk_cache"},
-                 {"u_perm", "perm_check"},       {"u_flush_decode", "flush_decode"},
-                 {"u_ctx", "ctx_table"}};
+    } fixed[] = {{"u_pwc", "walk_cache"},           {"u_perm", "perm_check"},
+                 {"u_flush_decode", "flush_decode"}, {"u_ctx", "ctx_table"}};
     unsigned k;
     int used = 0;
+    if (sscanf(inst, "g_walker[%u].u_walker%n", &k, &used) == 1 && inst[used] == '\0') {
+        if (cfg->walker.count > 1)
+            snprintf(block, size, "walker.%u", k);
+        else
+            snprintf(block, size, "walker");
+        return;
+    }
+    used = 0;
     if (sscanf(inst, "g_tlb[%u].u_tlb%n", &k, &used) == 1 && inst[used] == '\0') {
         /* g_tlb[k] is the k-th TLB in lookup order: by level, then config
          * order (cfg_rtl_package's CfgTlbIndex) */
@@ -404,6 +411,8 @@ static int block_rank(const area_row *r)
                                         "ctx_table"};
     if (!strncmp(r->instance, "g_tlb[", 6))
         return 0;
+    if (!strncmp(r->instance, "g_walker[", 9))
+        return 1;
     for (int i = 0; i < 5; i++)
         if (!strcmp(r->block, order[i]))
             return 1 + i;

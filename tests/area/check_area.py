@@ -193,7 +193,7 @@ def expect_error(mmulab, args, needle, env=None):
 
 def cmd_errors(mmulab):
     expect_error(mmulab, ROCKET + ["--set", "l1dtlb.entriez=16"], "l1dtlb.entriez")
-    expect_error(mmulab, ["--preset", "skylake", "--set", "walker.count=2"], "walker.count")
+    expect_error(mmulab, ["--preset", "skylake", "--set", "walker.count=9"], "walker.count")
     expect_error(mmulab, ROCKET + ["--mode", "fast"], "--mode fast")
     expect_error(mmulab, ROCKET + ["--json", "--csv"], "exclude")
     no_yosys = dict(os.environ, PATH="/nonexistent")
