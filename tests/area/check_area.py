@@ -211,9 +211,9 @@ def cmd_errors(mmulab):
         # what the rewriter refuses: a return before a function's end
         top = rtl / "mmu_top.sv"
         walker.write_text((src / "rtl" / "mmu_walker.sv").read_text())
-        top.write_text(top.read_text().replace("return (32'(idx) == MaxJobs - 1) ? '0 : idx + 1'b1;",
+        top.write_text(top.read_text().replace("return JobW'((32'(idx) + k) % MaxJobs);",
                                                "return '0;\n    return idx;"))
-        expect_error(mmulab, ROCKET + ["--mode", "storage"], "`return` before the end of function job_next",
+        expect_error(mmulab, ROCKET + ["--mode", "storage"], "`return` before the end of function wq_index",
                      dict(os.environ, MMULAB_RTL_DIR=str(rtl)))
     return 0
 
