@@ -30,10 +30,19 @@ typedef struct {
     batch slots[PIPE_DEPTH];
     unsigned head, count;   /* filled slots, FIFO */
     bool stop;              /* the consumer gave up */
+    double decode_cpu;      /* the decoder thread's CPU seconds, set when it returns */
     mm_error err;
     pthread_mutex_t lock;
     pthread_cond_t changed;
 } pipeline;
+
+static double thread_cpu_seconds(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts))
+        return 0.0;
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 static void *decode_thread(void *arg)
 {
@@ -47,7 +56,7 @@ static void *decode_thread(void *arg)
         batch *b = &p->slots[(p->head + p->count) % PIPE_DEPTH];
         pthread_mutex_unlock(&p->lock);
         if (stop)
-            return NULL;
+            break;
         b->n = trace_read(p->reader, b->recs, BATCH_RECORDS, &p->err);
         b->bytes_in = trace_reader_bytes_in(p->reader);
         pthread_mutex_lock(&p->lock);
@@ -55,8 +64,10 @@ static void *decode_thread(void *arg)
         pthread_cond_broadcast(&p->changed);
         pthread_mutex_unlock(&p->lock);
         if (b->n <= 0)
-            return NULL;
+            break;
     }
+    p->decode_cpu = thread_cpu_seconds();
+    return NULL;
 }
 
 static double now_seconds(void)
@@ -81,13 +92,30 @@ static void show_progress(const char *path, uint64_t records, uint64_t bytes_in,
     fflush(stderr);
 }
 
+static int run_pipeline(const mmu_config *cfg, const char *path, const sim_image *img,
+                        uint32_t image_pid, bool progress, sim **out, trace_run_times *times,
+                        mm_error *err);
+
 int trace_run(const mmu_config *cfg, const char *path, bool progress, sim **out, mm_error *err)
 {
-    return trace_run_image(cfg, path, NULL, 0, progress, out, err);
+    return run_pipeline(cfg, path, NULL, 0, progress, out, NULL, err);
 }
 
 int trace_run_image(const mmu_config *cfg, const char *path, const sim_image *img,
                     uint32_t image_pid, bool progress, sim **out, mm_error *err)
+{
+    return run_pipeline(cfg, path, img, image_pid, progress, out, NULL, err);
+}
+
+int trace_run_timed(const mmu_config *cfg, const char *path, sim **out, trace_run_times *times,
+                    mm_error *err)
+{
+    return run_pipeline(cfg, path, NULL, 0, false, out, times, err);
+}
+
+static int run_pipeline(const mmu_config *cfg, const char *path, const sim_image *img,
+                        uint32_t image_pid, bool progress, sim **out, trace_run_times *times,
+                        mm_error *err)
 {
     trace_reader *reader = trace_reader_open(path, err);
     if (!reader)
@@ -115,7 +143,7 @@ int trace_run_image(const mmu_config *cfg, const char *path, const sim_image *im
         return mm_fail(err, MM_ERR_NOMEM, "%s: cannot start the decoder thread", path);
     }
     uint64_t size = trace_reader_file_size(reader), records = 0;
-    double t0 = now_seconds(), last_shown = t0;
+    double t0 = now_seconds(), last_shown = t0, cpu0 = thread_cpu_seconds();
     for (;;) {
         pthread_mutex_lock(&p.lock);
         while (p.count == 0)
@@ -151,6 +179,10 @@ int trace_run_image(const mmu_config *cfg, const char *path, const sim_image *im
     pthread_cond_broadcast(&p.changed);
     pthread_mutex_unlock(&p.lock);
     pthread_join(thread, NULL);
+    if (times) {
+        times->simulate_cpu_seconds = thread_cpu_seconds() - cpu0;
+        times->decode_cpu_seconds = p.decode_cpu;
+    }
     if (progress)
         fprintf(stderr, "\r%*s\r", 78, "");
     pthread_mutex_destroy(&p.lock);

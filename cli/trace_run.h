@@ -16,4 +16,15 @@ int trace_run(const mmu_config *cfg, const char *path, bool progress, sim **out,
 int trace_run_image(const mmu_config *cfg, const char *path, const sim_image *img,
                     uint32_t image_pid, bool progress, sim **out, mm_error *err);
 
+/* CPU time of each of the two threads of a run (bench/bench_run.c): the
+ * busier one bounds the run's wall time. */
+typedef struct {
+    double decode_cpu_seconds;   /* the decoder thread */
+    double simulate_cpu_seconds; /* the simulating (calling) thread, its loop over batches */
+} trace_run_times;
+
+/* trace_run, also measuring both threads' CPU time into *times. */
+int trace_run_timed(const mmu_config *cfg, const char *path, sim **out, trace_run_times *times,
+                    mm_error *err);
+
 #endif
