@@ -2,8 +2,9 @@
  * engine.c — the time-ordered part of the MMU: walk jobs waiting for a
  * walker, walk starts (the functional walk, the walk-cache lookup and the
  * timing of every PTE access), and the heap of fills due at future cycles.
- * Ordering at one cycle (docs/timing.md): fills due, then walk starts, then
- * the caller's requests and flushes in call order.
+ * Ordering at one cycle (docs/timing.md): the fault handler's decisions on
+ * the walks finishing (shootdowns included), then fills due, then walk
+ * starts, then the caller's requests and flushes in call order.
  */
 #include "mmu/mmu_internal.h"
 
@@ -118,6 +119,8 @@ static void enqueue_waiting(mmu *m, int j)
 
 void engine_init(mmu *m)
 {
+    m->faults_pending = 0;
+    m->faults_decided_cycle = MMU_NEVER;
     m->job_free_len = 0;
     for (unsigned j = m->max_jobs; j-- > 0;) {
         m->job_key[j] = MMU_NO_JOB;
@@ -429,6 +432,7 @@ static void start_walk(mmu *m, uint64_t start)
     if (res.fault != MM_FAULT_NONE && m->on_fault && job->retries < MMU_MAX_FAULT_RETRIES) {
         /* the handler decides at completion; the answer waits for it */
         job->pending_fault = (uint8_t)res.fault;
+        m->faults_pending++;
         return;
     }
     answer_job(m, job);
@@ -449,6 +453,14 @@ static void answer_job(mmu *m, walk_job *job)
     job->merged_head = job->merged_tail = -1;
 }
 
+static void job_state_free(mmu *m, int j)
+{
+    m->jobs[j].state = JOB_FREE;
+    m->job_key[j] = MMU_NO_JOB;
+    m->job_free[m->job_free_len++] = (uint8_t)j;
+    m->jobs_live--;
+}
+
 /* A faulting walk completes: the handler runs; the job either waits out
  * the fault's cost and walks again, or answers with the fault. */
 static void handle_fault(mmu *m, int j, uint64_t cycle)
@@ -456,6 +468,7 @@ static void handle_fault(mmu *m, int j, uint64_t cycle)
     walk_job *job = &m->jobs[j];
     mm_fault cause = (mm_fault)job->pending_fault;
     job->pending_fault = MM_FAULT_NONE;
+    m->faults_pending--;
     mmu_fault_action act = m->on_fault(m->fault_opaque, &job->req, cause, cycle);
     if (m->on_event) {
         mmu_event e = {.kind = MMU_EVENT_FAULT, .cycle = cycle, .req = &job->req,
@@ -476,10 +489,35 @@ static void handle_fault(mmu *m, int j, uint64_t cycle)
             return;
     }
     answer_job(m, job);
-    job->state = JOB_FREE;
-    m->job_key[j] = MMU_NO_JOB;
-    m->job_free[m->job_free_len++] = (uint8_t)j;
-    m->jobs_live--;
+    job_state_free(m, j);
+}
+
+/* Before the first fill due at `cycle`: the handler decides on every walk
+ * faulting then, in fill order, so that a shootdown it makes takes effect
+ * before any fill of the cycle and drops those of its address space
+ * (docs/timing.md, Faults). */
+static void decide_faults(mmu *m, uint64_t cycle)
+{
+    fill_key due[MMU_MAX_JOBS];
+    size_t n = 0;
+    m->faults_decided_cycle = cycle;
+    for (size_t i = 0; i < m->heap_len && n < MMU_MAX_JOBS; i++) {
+        const pending_fill *f = &m->fills[m->heap[i].slot];
+        if (m->heap[i].cycle == cycle && f->kind == FILL_WALK && m->jobs[f->job].pending_fault)
+            due[n++] = m->heap[i];
+    }
+    /* fill order: insertion by seq (a handful of walks) */
+    for (size_t i = 1; i < n; i++)
+        for (size_t k = i; k > 0 && key_before(&due[k], &due[k - 1]); k--) {
+            fill_key t = due[k];
+            due[k] = due[k - 1];
+            due[k - 1] = t;
+        }
+    for (size_t i = 0; i < n; i++) {
+        pending_fill *f = &m->fills[due[i].slot];
+        f->fault_decided = true;
+        handle_fault(m, f->job, cycle);
+    }
 }
 
 static void apply_fill(mmu *m, const pending_fill *f)
@@ -490,16 +528,11 @@ static void apply_fill(mmu *m, const pending_fill *f)
         enqueue_waiting(m, f->job);
         return;
     }
-    if (f->kind == FILL_WALK) {
-        walk_job *job = &m->jobs[f->job];
-        if (job->pending_fault) {
+    if (f->kind == FILL_WALK && !f->fault_decided) {
+        if (m->jobs[f->job].pending_fault)
             handle_fault(m, f->job, f->cycle);
-        } else {
-            job->state = JOB_FREE;
-            m->job_key[f->job] = MMU_NO_JOB;
-            m->job_free[m->job_free_len++] = (uint8_t)f->job;
-            m->jobs_live--;
-        }
+        else
+            job_state_free(m, f->job);
     }
     if (f->dropped) {
         m->stats->fills_dropped++;
@@ -553,6 +586,8 @@ void engine_advance(mmu *m, uint64_t cycle)
         if (fill <= start) {
             if (fill == MMU_NEVER || fill > cycle)
                 break;
+            if (m->faults_pending && m->faults_decided_cycle != fill)
+                decide_faults(m, fill);
             uint32_t slot = pop_fill(m);
             apply_fill(m, &m->fills[slot]);
             m->fill_free[m->fill_free_len++] = slot;

@@ -138,10 +138,12 @@ void mmu_shootdown(mmu *m, uint16_t asid, uint64_t va)
         mmu_memo_forget(m, i);
     tlbs_asid_va(m, asid, va, true);
     pwc_flush_va(m->walk_cache, asid, va, false);
-    /* a fill still in flight for this address space may carry the old mapping */
+    /* a fill still in flight for this address space may carry the old
+     * mapping: a walk's by its request, a promotion's by its entry */
     for (size_t i = 0; i < m->heap_len; i++) {
         pending_fill *f = &m->fills[m->heap[i].slot];
-        if (f->kind != FILL_RETRY && (f->asid == asid || f->entry.asid == asid))
+        if ((f->kind == FILL_WALK && f->asid == asid) ||
+            (f->kind == FILL_TLB_PROMOTE && f->entry.asid == asid))
             f->dropped = true;
     }
     for (unsigned j = 0; j < m->max_jobs; j++)

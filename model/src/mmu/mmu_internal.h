@@ -79,7 +79,8 @@ typedef struct {
     uint64_t cycle;
     uint64_t seq;
     fill_kind kind;
-    bool dropped;              /* a flush happened while it was in flight */
+    bool dropped;              /* a flush or shootdown happened while it was in flight */
+    bool fault_decided;        /* FILL_WALK: its fault was handled before the cycle's fills */
     int16_t job;               /* FILL_WALK: job index */
     uint8_t tlb_mask;          /* TLBs to fill */
     uint8_t hit_tlb;           /* FILL_TLB_PROMOTE: the TLB that hit */
@@ -169,6 +170,10 @@ struct mmu {
     uint32_t *fill_free;          /* stack of free pool slots */
     size_t fills_cap, fill_free_len;
     uint64_t fill_seq;
+    /* walks waiting for the fault handler's decision, and the last fill
+     * cycle whose faults were decided (engine.c, decide_faults) */
+    unsigned faults_pending;
+    uint64_t faults_decided_cycle;
     /* TLB indices in level order, for fills */
     uint8_t fill_order[CFG_MAX_TLBS];
     /* per job slot: (asid, 4K page, access, priv) of a live job, else ~0 */
