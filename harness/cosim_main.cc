@@ -35,6 +35,7 @@ struct Args {
     bool have_random = false;
     uint64_t random_seed = 1, random_requests = 100000;
     bool random_config = false;
+    bool random_faults = false;
     bool perturb = false;
     bool coverage = false;
     bool model_only = false;
@@ -59,6 +60,9 @@ void usage(FILE *f)
             "                    walk-cache latencies, walker step/fill cycles, merging,\n"
             "                    the memory-latency model, RISC-V A/D mode, the inclusion\n"
             "                    policy of every TLB below level 1 (printed)\n"
+            "  --random-faults   a stand-in OS in the --random stimulus: a fault handler that\n"
+            "                    retries some faulting walks after a drawn cost and makes\n"
+            "                    up to two shootdowns of drawn translations per fault\n"
             "  --coverage        print the functional-coverage table of each run (and the\n"
             "                    model's TLB evictions)\n"
             "  --model-only      run only the model side, as the harness feeds it (the\n"
@@ -85,11 +89,13 @@ int parse(int argc, char **argv, Args &a)
             usage(stdout);
             exit(0);
         }
-        if (o == "--random-config" || o == "--perturb-rtl" || o == "--coverage" || o == "--model-only") {
-            (o == "--perturb-rtl" ? a.perturb
-             : o == "--coverage"  ? a.coverage
-             : o == "--model-only" ? a.model_only
-                                   : a.random_config) = true;
+        if (o == "--random-config" || o == "--perturb-rtl" || o == "--coverage" || o == "--model-only" ||
+            o == "--random-faults") {
+            (o == "--perturb-rtl"   ? a.perturb
+             : o == "--coverage"    ? a.coverage
+             : o == "--model-only"  ? a.model_only
+             : o == "--random-faults" ? a.random_faults
+                                      : a.random_config) = true;
             continue;
         }
         if (o.rfind("--", 0) != 0) {
@@ -255,6 +261,7 @@ void print_coverage(const mmu_config &cfg, const cosim::RunResult &r)
     printf("  %-28s %12llu\n", "flushes during a walk", (unsigned long long)r.cov_flush_in_walk);
     printf("  %-28s %12llu\n", "cycles the port stalled", (unsigned long long)r.cov_port_stalls);
     printf("  %-28s %12llu\n", "walks retried after a fault", (unsigned long long)r.fault_retries);
+    printf("  %-28s %12llu\n", "OS shootdowns", (unsigned long long)r.shootdowns);
     if (cfg.walker.count > 1) {
         printf("  %-28s %12llu\n", "cycles two walks overlapped", (unsigned long long)r.cov_walks_overlapping);
         printf("  %-28s %12llu\n", "cycles two walks answered", (unsigned long long)r.cov_walks_same_cycle);
@@ -303,6 +310,7 @@ std::string compare_stats(const mmu_stats *s, const cosim::RunResult &r)
     std::vector<StatPair> rows = stat_pairs(s, r);
     rows.push_back({"fault_retries", s->fault_retries, r.fault_retries});
     rows.push_back({"fault_cycles", s->fault_cycles, r.fault_cycles});
+    rows.push_back({"shootdowns", s->shootdowns, r.shootdowns});
     for (const auto &row : rows)
         if (row.model != row.rtl)
             return std::string("statistics differ: ") + row.name + " model " +
@@ -418,7 +426,7 @@ int main(int argc, char **argv)
             std::string e;
             if (trace.empty()) {
                 auto rf = std::make_unique<cosim::RandomFeeder>();
-                if (!rf->open(cfg, a.random_seed, a.random_requests, e)) {
+                if (!rf->open(cfg, a.random_seed, a.random_requests, a.random_faults, e)) {
                     bad.message = e;
                     return bad;
                 }

@@ -189,7 +189,7 @@ private:
 
     // Recent history, kept as records and formatted only for a report.
     struct Event {
-        enum Kind { kContext, kRequest, kFlush, kPte, kResponse, kFault } kind;
+        enum Kind { kContext, kRequest, kFlush, kPte, kResponse, kFault, kShootdown } kind;
         uint64_t cycle;
         uint64_t id, addr, value;
         uint16_t asid;
@@ -235,6 +235,9 @@ private:
             return line + "walk of request " + std::to_string(e.id) + " faulted (" +
                    mm_fault_name((mm_fault)e.a) + "): the handler retries it " + std::to_string(e.value) +
                    " cycles after its completion";
+        case Event::kShootdown:
+            return line + "the handler, for request " + std::to_string(e.id) + ", shoots down va 0x" +
+                   hex(e.addr) + " of asid " + std::to_string(e.asid);
         }
         return line;
     }
@@ -272,6 +275,7 @@ private:
         top_->mem_rsp_valid_i = 0;
         top_->mem_rsp_error_i = 0;
         top_->fault_retry_i = 0;
+        top_->sd_valid_i = 0;
 
         if (!pending_) {
             if (model_.ops.empty())
@@ -396,6 +400,7 @@ private:
     {
         uint64_t valid = port_bits(top_->fault_valid_o, 0, walkers_);
         bool changed = false;
+        unsigned sd_lanes = 0;  // of 2 per walker (mmu_top's SdLanes)
         for (unsigned w = 0; w < walkers_ && result_.ok(); w++) {
             if (!((valid >> w) & 1u))
                 continue;
@@ -419,6 +424,24 @@ private:
                         "; the model's handler saw " + mm_fault_name((mm_fault)d.fault) + " at cycle " +
                         std::to_string(d.cycle));
                 return changed;
+            }
+            for (const Shootdown &sd : d.shootdowns) {
+                if (sd_lanes == 2 * walkers_) {
+                    fail_input("more than " + std::to_string(2 * walkers_) +
+                               " OS shootdowns in one cycle (the RTL takes two per walker); request " +
+                               std::to_string(id) + "'s fault made " + std::to_string(d.shootdowns.size()));
+                    return changed;
+                }
+                set_port_bits(top_->sd_valid_i, sd_lanes, 1, 1);
+                set_port_bits(top_->sd_asid_i, 16 * sd_lanes, 16, sd.asid);
+                set_port_bits(top_->sd_va_i, 64 * sd_lanes, 64, sd.va);
+                sd_lanes++;
+                changed = true;
+                result_.shootdowns++;
+                Event &e = note(Event::kShootdown);
+                e.id = id;
+                e.asid = sd.asid;
+                e.addr = sd.va;
             }
             if (!d.retry)
                 continue;

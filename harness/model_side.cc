@@ -44,11 +44,13 @@ void ModelSide::on_event(void *opaque, const mmu_event *e)
             PteAccess{e->pa, e->value, e->cycle, e->latency, e->level, e->is_write, e->error});
         break;
     case MMU_EVENT_FAULT:
-        self->faults[e->req->id].push_back(FaultDecision{e->cycle, e->fault_cycles, e->fault, e->retry});
+        // the handler's shootdowns come (as events) before its decision
+        self->faults[e->req->id].push_back(FaultDecision{e->cycle, e->fault_cycles, e->fault, e->retry,
+                                                         std::move(self->shootdowns_pending)});
+        self->shootdowns_pending.clear();
         break;
     case MMU_EVENT_SHOOTDOWN:
-        if (self->unsupported.empty())
-            self->unsupported = "an OS shootdown";
+        self->shootdowns_pending.push_back(Shootdown{e->asid, e->va});
         break;
     }
 }

@@ -36,10 +36,17 @@ struct PteAccess {
 };
 
 // What the fault handler (the OS layer) decided about a faulting walk.
+// An OS shootdown the handler made: the mapping of va in address space asid
+struct Shootdown {
+    uint16_t asid;
+    uint64_t va;
+};
+
 struct FaultDecision {
     uint64_t cycle, cost;
     uint8_t fault;
     bool retry;
+    std::vector<Shootdown> shootdowns;  // made while deciding, in order
 };
 
 // Where the model's inputs come from: a trace through sim, or the random
@@ -68,6 +75,7 @@ public:
     std::unordered_map<uint64_t, mmu_response> responses;
     uint64_t responses_total = 0;
     std::string unsupported;  // an event the RTL cross-check does not handle yet
+    std::vector<Shootdown> shootdowns_pending;  // made by the handler call under way
 
     static void on_event(void *opaque, const mmu_event *e);
     static void on_response(void *opaque, const mmu_response *r);

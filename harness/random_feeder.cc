@@ -29,7 +29,8 @@ uint64_t RandomFeeder::next()
     return state_ * 0x2545F4914F6CDD1Dull;
 }
 
-bool RandomFeeder::open(const mmu_config &cfg, uint64_t seed, uint64_t requests, std::string &error)
+bool RandomFeeder::open(const mmu_config &cfg, uint64_t seed, uint64_t requests, bool faults,
+                        std::string &error)
 {
     cfg_ = cfg;
     cfg_fix_names(&cfg_);
@@ -48,7 +49,32 @@ bool RandomFeeder::open(const mmu_config &cfg, uint64_t seed, uint64_t requests,
         error = err.msg;
         return false;
     }
+    if (faults)
+        mmu_set_fault_fn(mmu_, on_fault, this);
     return true;
+}
+
+// The stand-in OS: the page tables stay as they are (a retried walk may
+// fault again), but the decision, its cost and the shootdowns are drawn
+// from the seed; a shootdown names a translation the TLBs likely hold (a
+// mapped page of some space) or the faulting page itself.
+mmu_fault_action RandomFeeder::on_fault(void *opaque, const mmu_request *req, mm_fault cause,
+                                        uint64_t cycle)
+{
+    auto *self = static_cast<RandomFeeder *>(opaque);
+    (void)cause;
+    (void)cycle;
+    unsigned shootdowns = (unsigned)self->below(3);
+    for (unsigned k = 0; k < shootdowns; k++) {
+        if (self->below(4) == 0) {
+            mmu_shootdown(self->mmu_, req->asid, req->va);
+        } else {
+            const Space &s = self->spaces_[self->below(self->spaces_.size())];
+            mmu_shootdown(self->mmu_, s.asid, self->pick_va(s));
+        }
+    }
+    bool retry = self->below(3) == 0;
+    return mmu_fault_action{retry, retry ? self->below(40) : 0};
 }
 
 // Leaves of every size the format holds, in a few regions, with random

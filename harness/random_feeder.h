@@ -6,8 +6,11 @@
 // random translation-context flags per ASID, random requests (mapped,
 // unmapped and non-canonical addresses, every access type, both
 // privileges) and random flushes of every kind, many landing while walks
-// are in flight, with page-table changes before some of them. Reproducible
-// from the seed.
+// are in flight, with page-table changes before some of them. With
+// `faults`, a fault handler stands in for an OS: it retries some faulting
+// walks after a random cost and shoots down random translations (up to two
+// per fault), so shootdowns land on walks, promotions and merges in flight.
+// Reproducible from the seed.
 #ifndef MMULAB_HARNESS_RANDOM_FEEDER_H
 #define MMULAB_HARNESS_RANDOM_FEEDER_H
 
@@ -24,7 +27,7 @@ class RandomFeeder : public Feeder {
 public:
     RandomFeeder() = default;
     ~RandomFeeder() override;
-    bool open(const mmu_config &cfg, uint64_t seed, uint64_t requests, std::string &error);
+    bool open(const mmu_config &cfg, uint64_t seed, uint64_t requests, bool faults, std::string &error);
     bool feed(std::string &error) override;
     mmu *model_mmu() override { return mmu_; }
     std::string describe_position() const override;
@@ -41,6 +44,8 @@ private:
     void corrupt(Space &s);
     uint64_t pick_va(const Space &s);
     bool issue_flush(std::string &error);
+    static mmu_fault_action on_fault(void *opaque, const mmu_request *req, mm_fault cause,
+                                     uint64_t cycle);
 
     mmu_config cfg_{};
     pmem *mem_ = nullptr;

@@ -25,6 +25,7 @@ struct RunResult {
     uint64_t walks = 0, merged = 0, pte_reads = 0, pte_writes = 0, faults = 0;
     uint64_t translation_cycles = 0, last_completion = 0;
     uint64_t fault_retries = 0, fault_cycles = 0;  // the handler's answers the RTL acted on
+    uint64_t shootdowns = 0;  // OS shootdowns driven into the RTL
     // functional coverage, counted on the RTL side (docs/rtl.md)
     uint64_t cov_tlb_hits[16] = {0};
     uint64_t cov_pwc_hits[8] = {0};      // walks by walk-cache level they started from

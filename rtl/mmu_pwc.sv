@@ -14,7 +14,8 @@
 // cycle; port p is the p-th start in FIFO order. Cycle contract, for every
 // design: outputs are combinational on the registered state; at the clock
 // edge the lookup touches apply in port order, then
-// the probe touches in port order, then the flush, then the fills of port
+// the probe touches in port order, then the flush and the OS shootdowns
+// (sd_valid_i: pwc_flush_va of one ASID per lane), then the fills of port
 // 0, 1, ... each applied level 1..MaxLevels-1 ascending (pwc_fill for the
 // levels of fill_level_mask_i, then pwc_pte_fill for those of
 // fill_pte_mask_i). The stat_*_o counters are pwc_stats after that edge.
@@ -30,7 +31,8 @@ module mmu_pwc import mmu_pkg::*; #(
   parameter logic [15:0] LfsrSeed = 16'hACE1,
   parameter int unsigned FillPorts = 1,
   parameter int unsigned ProbePorts = 1,
-  parameter int unsigned LookupPorts = 1
+  parameter int unsigned LookupPorts = 1,
+  parameter int unsigned SdLanes = 1
 ) (
   input  logic clk_i,
   input  logic rst_ni,
@@ -53,6 +55,9 @@ module mmu_pwc import mmu_pkg::*; #(
   input  logic [VaW-1:0]                flush_va_i,
   input  logic                          flush_include_global_i,
   input  logic                          flush_all_asids_i,
+  input  logic [SdLanes-1:0]            sd_valid_i,
+  input  logic [SdLanes*AsidW-1:0]      sd_asid_i,
+  input  logic [SdLanes*VaW-1:0]        sd_va_i,
   input  logic                          walk_active_i,
   input  logic                          stale_clear_i,
   input  logic [FillPorts-1:0]          fill_valid_i,
@@ -174,7 +179,8 @@ module mmu_pwc import mmu_pkg::*; #(
           .FirstLevel  (First),
           .NumLevels   (PerArray),
           .FillPorts   (FillPorts),
-          .LookupPorts (LookupPorts)
+          .LookupPorts (LookupPorts),
+          .SdLanes     (SdLanes)
         ) u_tc (
           .clk_i,
           .rst_ni,
@@ -191,6 +197,9 @@ module mmu_pwc import mmu_pkg::*; #(
           .flush_va_i,
           .flush_include_global_i,
           .flush_all_asids_i,
+          .sd_valid_i,
+          .sd_asid_i,
+          .sd_va_i,
           .fill_valid_i           (fill_valid),
           .fill_asid_i            (fill_asid),
           .fill_va_i              (fill_va),
@@ -288,7 +297,8 @@ module mmu_pwc import mmu_pkg::*; #(
       .probe_pa_i,
       .probe_hit_o,
       .probe_data_o,
-      .flush_i       (flush_valid_i && flush_op_i != PwcFlushNone),
+      // a shootdown is pwc_flush_va, which drops the whole page-table cache
+      .flush_i       ((flush_valid_i && flush_op_i != PwcFlushNone) || sd_valid_i != '0),
       .walk_active_i,
       .stale_clear_i,
       .fill_valid_i  (fill_valid),
@@ -322,7 +332,8 @@ module mmu_pwc import mmu_pkg::*; #(
     assign unused_pte_inputs = ^{lookup_valid_i, lookup_asid_i, lookup_va_i, flush_asid_i, flush_va_i,
                                  flush_include_global_i, flush_all_asids_i, fill_asid_i, fill_va_i,
                                  fill_level_mask_i, fill_table_i, fill_perm_i, fill_global_mask_i,
-                                 fill_pte_mask_i, fill_pte_pa_i, fill_pte_val_i, deepest};
+                                 fill_pte_mask_i, fill_pte_pa_i, fill_pte_val_i, deepest, sd_asid_i,
+                                 sd_va_i};
   end else begin : g_none
     assign probe_hit_o = '0;
     assign probe_data_o = '0;
@@ -339,7 +350,7 @@ module mmu_pwc import mmu_pkg::*; #(
                              flush_include_global_i, flush_all_asids_i, walk_active_i, stale_clear_i,
                              fill_valid_i, fill_asid_i, fill_va_i, fill_level_mask_i, fill_table_i,
                              fill_perm_i, fill_global_mask_i, fill_pte_mask_i, fill_pte_pa_i,
-                             fill_pte_val_i, deepest};
+                             fill_pte_val_i, deepest, sd_valid_i, sd_asid_i, sd_va_i};
   end
 
   // ------------------------------------------------------------- pwc_stats

@@ -20,6 +20,7 @@ module mmu_pwc_tc import mmu_pkg::*; #(
   parameter int unsigned NumLevels   = 1,
   parameter int unsigned FillPorts   = 1,
   parameter int unsigned LookupPorts = 1,
+  parameter int unsigned SdLanes     = 1,
   // derived, do not override
   parameter int unsigned Fills       = FillPorts * NumLevels
 ) (
@@ -40,6 +41,11 @@ module mmu_pwc_tc import mmu_pkg::*; #(
   input  logic [VaW-1:0]             flush_va_i,
   input  logic                       flush_include_global_i,
   input  logic                       flush_all_asids_i,
+  // OS shootdowns (pwc_flush_va of one ASID): lane l drops sd_va_i's
+  // non-global entries of sd_asid_i, with the flush
+  input  logic [SdLanes-1:0]         sd_valid_i,
+  input  logic [SdLanes*AsidW-1:0]   sd_asid_i,
+  input  logic [SdLanes*VaW-1:0]     sd_va_i,
   input  logic [Fills-1:0]           fill_valid_i,
   input  logic [Fills*AsidW-1:0]     fill_asid_i,
   input  logic [Fills*VaW-1:0]       fill_va_i,
@@ -166,6 +172,16 @@ module mmu_pwc_tc import mmu_pkg::*; #(
           drop &= tag_mem[e] == prefix_of(flush_va_i, 32'(lvl_mem[e]));
         end
         if (drop) valid_kept[e] = 1'b0;
+      end
+    end
+    for (int unsigned l = 0; l < SdLanes; l++) begin
+      if (sd_valid_i[l]) begin
+        for (int unsigned e = 0; e < Entries; e++) begin
+          if (!global_mem[e] && asid_mem[e] == sd_asid_i[l*AsidW +: AsidW] &&
+              tag_mem[e] == prefix_of(sd_va_i[l*VaW +: VaW], 32'(lvl_mem[e]))) begin
+            valid_kept[e] = 1'b0;
+          end
+        end
       end
     end
   end

@@ -6,7 +6,8 @@
 //   1. lookup: the outputs are combinational on the state at the start of
 //      the cycle (tlb_probe; all zero on a miss); with lookup_valid_i the hit
 //      is also touched (tlb_lookup's repl_touch) at the edge.
-//   2. flush (flush_valid_i, flush_op_i = TlbFlush*).
+//   2. flush (flush_valid_i, flush_op_i = TlbFlush*), and the OS shootdowns
+//      of sd_valid_i (tlb_flush_asid_va with globals, one per lane).
 //   3. fill ports 0, 1, .. in order: op 1 inserts (tlb_insert), op 2 removes
 //      the same page (tlb_invalidate_entry); port k sees ports < k. An insert
 //      that evicts a valid entry shows it on evict_*_o[k] in the same cycle
@@ -29,7 +30,8 @@ module mmu_tlb import mmu_pkg::*; #(
   parameter logic [4*8-1:0]  ArrayLevelMask = {8'd0, 8'd0, 8'd0, 8'd1},
   parameter int unsigned     Replacement    = ReplLru,
   parameter logic [15:0]     LfsrSeed       = 16'hACE1,
-  parameter int unsigned     FillPorts      = 2
+  parameter int unsigned     FillPorts      = 2,
+  parameter int unsigned     SdLanes        = 1
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -48,6 +50,10 @@ module mmu_tlb import mmu_pkg::*; #(
   input  logic                        flush_include_global_i,
   input  logic [AsidW-1:0]            flush_asid_i,
   input  logic [VaW-1:0]              flush_va_i,
+  // OS shootdowns
+  input  logic [SdLanes-1:0]          sd_valid_i,
+  input  logic [SdLanes*AsidW-1:0]    sd_asid_i,
+  input  logic [SdLanes*VaW-1:0]      sd_va_i,
   // fill ports
   input  logic [FillPorts*2-1:0]      fill_op_i,
   input  logic [FillPorts*VaW-1:0]    fill_vpn_i,
@@ -96,7 +102,8 @@ module mmu_tlb import mmu_pkg::*; #(
       .LevelMask   (ArrayLevelMask[8*i +: 8]),
       .Replacement (Replacement),
       .LfsrSeed    (LfsrSeed),
-      .FillPorts   (FillPorts)
+      .FillPorts   (FillPorts),
+      .SdLanes     (SdLanes)
     ) u_array (
       .clk_i,
       .rst_ni,
@@ -113,6 +120,9 @@ module mmu_tlb import mmu_pkg::*; #(
       .flush_include_global_i,
       .flush_asid_i,
       .flush_va_i,
+      .sd_valid_i,
+      .sd_asid_i,
+      .sd_va_i,
       .fill_op_i,
       .fill_vpn_i,
       .fill_ppn_i,

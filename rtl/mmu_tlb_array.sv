@@ -6,15 +6,16 @@
 // way of the smallest matching size wins, as in tlb.c's find().
 //
 // Cycle: the lookup reads the state at the start of the cycle; at the edge
-// the lookup's touch (touch_i), then the flush, then the fill ports in
-// order take effect (mmu_repl sequences the ports of a cycle).
+// the lookup's touch (touch_i), then the flush and the shootdowns, then the
+// fill ports in order take effect (mmu_repl sequences the ports of a cycle).
 module mmu_tlb_array import mmu_pkg::*; #(
   parameter int unsigned Entries     = 64,
   parameter int unsigned Ways        = 4,
   parameter logic [7:0]  LevelMask   = 8'd1,
   parameter int unsigned Replacement = ReplLru,
   parameter logic [15:0] LfsrSeed    = 16'hACE1,
-  parameter int unsigned FillPorts   = 2
+  parameter int unsigned FillPorts   = 2,
+  parameter int unsigned SdLanes     = 1
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
@@ -33,6 +34,11 @@ module mmu_tlb_array import mmu_pkg::*; #(
   input  logic                          flush_include_global_i,
   input  logic [AsidW-1:0]              flush_asid_i,
   input  logic [VaW-1:0]                flush_va_i,
+  // OS shootdowns (tlb_flush_asid_va with globals): lane l drops the
+  // entries translating sd_va_i that are global or of sd_asid_i
+  input  logic [SdLanes-1:0]            sd_valid_i,
+  input  logic [SdLanes*AsidW-1:0]      sd_asid_i,
+  input  logic [SdLanes*VaW-1:0]        sd_va_i,
   input  logic [FillPorts*2-1:0]        fill_op_i,
   input  logic [FillPorts*VaW-1:0]      fill_vpn_i,
   input  logic [FillPorts*PaW-1:0]      fill_ppn_i,
@@ -199,6 +205,23 @@ module mmu_tlb_array import mmu_pkg::*; #(
         end
         default: ;
       endcase
+    end
+    for (int unsigned l = 0; l < SdLanes; l++) begin
+      if (sd_valid_i[l]) begin
+        for (int unsigned level = 0; level < MaxLevels; level++) begin
+          if (Held[level]) begin
+            vpn = vpn_of(sd_va_i[l*VaW +: VaW], level);
+            set = vpn[SetW-1:0] & SetMask;
+            for (int unsigned w = 0; w < Ways; w++) begin
+              c = cell_index(set, WayW'(w));
+              if (key_mem[c] == {LevelW'(level), vpn} &&
+                  (perm_mem[c][PermBitG] || asid_mem[c] == sd_asid_i[l*AsidW +: AsidW])) begin
+                valid_flushed[c] = 1'b0;
+              end
+            end
+          end
+        end
+      end
     end
   end
 

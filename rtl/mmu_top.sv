@@ -42,7 +42,8 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   parameter int unsigned HitLanes = CfgHitLanes,  // hits answering in one cycle
   parameter int unsigned PromoLanes = CfgPromoLanes,  // promotion fills due in one cycle
   parameter int unsigned NumCtx = CfgNumCtx,
-  localparam int unsigned RspLanes = HitLanes + NumWalkers + MergeSlots
+  localparam int unsigned RspLanes = HitLanes + NumWalkers + MergeSlots,
+  localparam int unsigned SdLanes = 2 * NumWalkers  // shootdown lanes
 ) (
   input  logic clk_i,
   input  logic rst_ni,
@@ -96,6 +97,12 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   output logic [NumWalkers*4-1:0]      fault_cause_o,
   input  logic [NumWalkers-1:0]        fault_retry_i,
   input  logic [NumWalkers*32-1:0]     fault_cycles_i,
+  // the shootdowns the handler's answers make in that cycle (the OS changed
+  // or removed the mapping of sd_va_i in address space sd_asid_i): in force
+  // from C on, before C's fills (docs/timing.md, Faults); up to two per walker
+  input  logic [SdLanes-1:0]           sd_valid_i,
+  input  logic [SdLanes*AsidW-1:0]     sd_asid_i,
+  input  logic [SdLanes*VaW-1:0]       sd_va_i,
   // responses, valid in their completion cycle; lanes: hits, the walkers, merged
   output logic [RspLanes-1:0]        rsp_valid_o,
   output logic [RspLanes*64-1:0]     rsp_id_o,
@@ -121,6 +128,14 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   localparam int unsigned MergeW = MergeSlots > 1 ? $clog2(MergeSlots) : 1;
   localparam int unsigned WkW = NumWalkers > 1 ? $clog2(NumWalkers) : 1;
   localparam int unsigned FillPorts = PromoLanes + NumWalkers;
+
+  // an address space an OS shootdown names this cycle
+  function automatic logic shot_down(logic [AsidW-1:0] asid);
+    shot_down = 1'b0;
+    for (int unsigned l = 0; l < SdLanes; l++) begin
+      if (sd_valid_i[l] && sd_asid_i[l*AsidW +: AsidW] == asid) shot_down = 1'b1;
+    end
+  endfunction
 
   // cfg_inclusion (model/include/mmulab/config.h)
   localparam logic [1:0] InclInclusive = 2'd1;
@@ -365,7 +380,8 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       .ArrayLevelMask(TlbArrayLevelMask[32*i +: 32]),
       .Replacement(TlbReplacement[32*i +: 32]),
       .LfsrSeed(TlbLfsrSeed[16*i +: 16]),
-      .FillPorts(Ports)
+      .FillPorts(Ports),
+      .SdLanes(SdLanes)
     ) u_tlb (
       .clk_i, .rst_ni,
       .lookup_valid_i(tlb_lookup_valid[i]), .lookup_va_i(req_va_i), .lookup_asid_i(req_asid_i),
@@ -375,6 +391,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       .flush_valid_i(flush_valid_i), .flush_op_i(tlb_flush_op),
       .flush_include_global_i(tlb_flush_global), .flush_asid_i(tlb_flush_asid),
       .flush_va_i(flush_va_i),
+      .sd_valid_i, .sd_asid_i, .sd_va_i,
       .fill_op_i(op), .fill_vpn_i(vpn), .fill_ppn_i(ppn), .fill_asid_i(asid),
       .fill_level_i(level), .fill_perm_i(perm),
       .evict_valid_o(evict_valid), .evict_vpn_o(evict_vpn), .evict_ppn_o(evict_ppn),
@@ -692,7 +709,8 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     assign fault_cause_o[4*w +: 4] = walk_fault[4*w +: 4];
     assign wk_retry[w] = fault_valid_o[w] && fault_retry_i[w];
     assign wk_final[w] = wk_done[w] && !wk_retry[w];
-    assign walk_fill_ok[w] = wk_done[w] && !((wk_dropped_q[w] && !wk_start[w]) || flush_valid_i);
+    assign walk_fill_ok[w] = wk_done[w] && !((wk_dropped_q[w] && !wk_start[w]) || flush_valid_i ||
+                                             shot_down(job_asid_q[slot]));
     assign walk_start_cycle[64*w +: 64] = wk_start[w] ? now_q : wk_start_cycle_q[w];
     assign walk_rsp_pwc_level[LevelW*w +: LevelW] =
         PwcDesign == PwcPte ? walk_pte_cache_level[LevelW*w +: LevelW] :
@@ -811,7 +829,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     .LevelEntries(PwcLevelEntries), .LevelWays(PwcLevelWays),
     .Entries(PwcEntries), .Ways(PwcWays),
     .Replacement(PwcReplacement), .LfsrSeed(PwcLfsrSeed),
-    .FillPorts(NumWalkers), .ProbePorts(NumWalkers), .LookupPorts(NumWalkers)
+    .FillPorts(NumWalkers), .ProbePorts(NumWalkers), .LookupPorts(NumWalkers), .SdLanes(SdLanes)
   ) u_pwc (
     .clk_i, .rst_ni,
     .lookup_valid_i(sp_lookup), .lookup_asid_i(sp_asid), .lookup_va_i(sp_va),
@@ -822,6 +840,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     .flush_valid_i(flush_valid_i), .flush_op_i(pwc_flush_op), .flush_asid_i(pwc_flush_asid),
     .flush_va_i(flush_va_i), .flush_include_global_i(pwc_flush_global),
     .flush_all_asids_i(pwc_flush_all_asids),
+    .sd_valid_i, .sd_asid_i, .sd_va_i,
     // a walk finishing this cycle makes no more probes: a flush now need not
     // keep entries for it (the page-table cache builds with one walker)
     .walk_active_i(((~wk_idle | wk_start) & ~wk_done) != '0), .stale_clear_i(wk_done != '0),
@@ -875,7 +894,8 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
           fill_level[LevelW*port +: LevelW] = hb_level_q[idx];
           fill_perm[PermW*port +: PermW] = hb_perm_q[idx];
           for (int unsigned i = 0; i < NumTlbs; i++) begin
-            if (!flush_valid_i && hb_fill_mask_q[idx][i]) fill_mask[NumTlbs*port + i] = 1'b1;
+            if (!flush_valid_i && !shot_down(hb_asid_q[idx]) && hb_fill_mask_q[idx][i])
+              fill_mask[NumTlbs*port + i] = 1'b1;
           end
           if (!flush_valid_i) fill_hit_tlb[NumTlbs*port +: NumTlbs] = hb_hit_tlb_q[idx];
         end else begin
@@ -1021,6 +1041,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       wk_retry_now[w] = wk_retry[w] && fault_cycles_i[32*w +: 32] == '0;
       if (wk_retry[w]) retry_seq_d = retry_seq_d + 1'b1;
     end
+    // walks retried at no cost follow the stored retries, in fill order
     for (int unsigned w = 0; w < NumWalkers; w++) begin
       logic [31:0] seq_offset;
       seq_offset = '0;
@@ -1031,6 +1052,8 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       end
       wk_retry_seq[32*w +: 32] = retry_seq_q + seq_offset;
       wk_push_pos[w*JobW +: JobW] = wq_index(base, n);
+    end
+    for (int unsigned w = 0; w < NumWalkers; w++) begin
       if (wk_retry_now[w]) stored++;
     end
     pushes = (JobW + 1)'(stored);
@@ -1108,6 +1131,22 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       hb_promote_d = '0;
       job_mergeable_d = '0;
       wk_dropped_d = ~wk_idle | wk_start;
+    end
+    // a shootdown does the same to one address space: the promotions of its
+    // entries (the one scheduled now too), its walks, its jobs (the new one too)
+    if (sd_valid_i != '0) begin
+      for (int unsigned i = 0; i < HitBuckets * HitLanes; i++) begin
+        if (shot_down(HitW'(i) == hb_write_idx && req_fire && req_hits ? hit_entry_asid : hb_asid_q[i]))
+          hb_promote_d[i] = 1'b0;
+      end
+      for (int unsigned j = 0; j < MaxJobs; j++) begin
+        if (shot_down(new_job && JobW'(j) == job_free ? req_asid_i : job_asid_q[j]))
+          job_mergeable_d[j] = 1'b0;
+      end
+      for (int unsigned w = 0; w < NumWalkers; w++) begin
+        if ((!wk_idle[w] || wk_start[w]) && shot_down(job_asid_q[wk_slot[w*JobW +: JobW]]))
+          wk_dropped_d[w] = 1'b1;
+      end
     end
   end
 

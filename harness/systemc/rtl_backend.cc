@@ -55,7 +55,8 @@ inline void set_bits(sc_dt::sc_bv_base &v, unsigned lsb, unsigned width, uint64_
     X(req_id_i) X(req_va_i) X(req_asid_i) X(req_access_i) X(req_priv_i) X(flush_valid_i)        \
     X(flush_kind_i) X(flush_asid_i) X(flush_va_i) X(flush_cr3_pcid_i) X(flush_cr3_noflush_i)   \
     X(flush_invpcid_type_i) X(flush_has_va_i) X(flush_has_asid_i) X(mem_rsp_valid_i)           \
-    X(mem_rsp_data_i) X(mem_rsp_error_i) X(fault_retry_i) X(fault_cycles_i)
+    X(mem_rsp_data_i) X(mem_rsp_error_i) X(fault_retry_i) X(fault_cycles_i) X(sd_valid_i)        \
+    X(sd_asid_i) X(sd_va_i)
 #define MMULAB_RTL_OUTPUTS(X)                                                                  \
     X(req_ready_o) X(mem_req_valid_o) X(mem_req_pa_o) X(mem_req_write_o) X(mem_req_wdata_o)     \
     X(mem_req_level_o) X(mem_req_id_o) X(rsp_valid_o) X(rsp_id_o) X(rsp_pa_o) X(rsp_level_o)    \
