@@ -893,11 +893,13 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
           fill_asid[AsidW*port +: AsidW] = hb_asid_q[idx];
           fill_level[LevelW*port +: LevelW] = hb_level_q[idx];
           fill_perm[PermW*port +: PermW] = hb_perm_q[idx];
+          // a dropped promotion neither fills nor moves its entry (exclusive)
           for (int unsigned i = 0; i < NumTlbs; i++) begin
             if (!flush_valid_i && !shot_down(hb_asid_q[idx]) && hb_fill_mask_q[idx][i])
               fill_mask[NumTlbs*port + i] = 1'b1;
           end
-          if (!flush_valid_i) fill_hit_tlb[NumTlbs*port +: NumTlbs] = hb_hit_tlb_q[idx];
+          if (!flush_valid_i && !shot_down(hb_asid_q[idx]))
+            fill_hit_tlb[NumTlbs*port +: NumTlbs] = hb_hit_tlb_q[idx];
         end else begin
           fill_ports_short = 1'b1;
         end
