@@ -3,6 +3,7 @@
 #include "mmu_fixture.h"
 
 using mmutest::Rig;
+using mmutest::rw_attrs;
 using mmutest::small_config;
 
 namespace {
@@ -116,6 +117,60 @@ TEST(Fault, OtherWalksProceedWhileAFaultIsHandled)
     rig.issue(100, 0x40000000);    // mapped: must not wait behind the faulting access
     EXPECT_LT(rig.response(1).completion_cycle, 1000u);
     EXPECT_GT(rig.response(0).completion_cycle, 100000u);
+}
+
+// A shootdown made while deciding on a walk that faults at C takes effect
+// before every fill due at C (docs/timing.md, Faults): a walk of the same
+// address space finishing at C, earlier in fill order, loses its fill
+// rather than filling and being invalidated.
+struct Shooter {
+    mmu *m = nullptr;
+    uint64_t va = 0;
+    std::vector<uint64_t> cycles;
+    static mmu_fault_action fn(void *opaque, const mmu_request *req, mm_fault cause, uint64_t cycle)
+    {
+        Shooter *sh = static_cast<Shooter *>(opaque);
+        (void)cause;
+        sh->cycles.push_back(cycle);
+        mmu_shootdown(sh->m, req->asid, sh->va);
+        return mmu_fault_action{false, 0};
+    }
+};
+
+TEST(Fault, ShootdownTakesEffectBeforeTheCyclesFills)
+{
+    mmu_config c = small_config();
+    c.walker.count = 2;
+    c.memlat.fixed_cycles = 1;
+    Rig rig(c);
+    constexpr uint64_t kWarm = 0x008000000000ull;   // PML4 slot 1, PDPT slot 0
+    constexpr uint64_t kB = 0x008040000000ull;      // PML4 slot 1, PDPT slot 1: one PWC level
+    constexpr uint64_t kA = 0x010000000000ull;      // PML4 slot 2: a full walk
+    rig.map(1, kWarm);
+    rig.map(1, kA);
+    rig.map(1, kB, 0, rw_attrs() & ~MM_PERM_W);      // a store to it faults at the leaf
+    rig.issue(0, kWarm);
+    rig.response(0);                                 // caches PML4 slot 1
+    Shooter sh;
+    sh.m = rig.m();
+    sh.va = kA;
+    mmu_set_fault_fn(rig.m(), Shooter::fn, &sh);
+    const uint64_t t = 1000;
+    rig.issue(t, kA);                                // walks 4 levels from t + 6
+    rig.issue(t + 1, kB, 1, MM_ACCESS_STORE);        // walks 3 levels from t + 7
+    mmu_response a = rig.response(1), b = rig.response(2);
+    ASSERT_EQ(a.completion_cycle, b.completion_cycle);  // the case under test
+    EXPECT_EQ(a.fault, MM_FAULT_NONE);
+    EXPECT_EQ(b.fault, MM_FAULT_PERM_WRITE);
+    EXPECT_EQ(b.pwc_level, 3u);
+    ASSERT_EQ(sh.cycles.size(), 1u);
+    EXPECT_EQ(sh.cycles[0], b.completion_cycle);
+    EXPECT_EQ(rig.stats().shootdowns, 1u);
+    // both fills due at C of the ASID: A's (earlier in fill order, so it
+    // neither fills nor evicts) and the faulting walk's own walk-cache fills
+    EXPECT_EQ(rig.stats().fills_dropped, 2u);
+    rig.issue(t + 100, kA);
+    EXPECT_EQ(rig.response(3).hit, MMU_HIT_WALK);   // never filled
 }
 
 }  // namespace
