@@ -855,6 +855,15 @@ int cmd_area(int argc, char **argv)
         fprintf(stderr, "mmulab area: %s\n", err.msg);
         return EXIT_USAGE;
     }
+    /* the MMU proper: the cross-check's OS shootdown lanes tied off (the
+     * same length of text, so the package is rewritten in place) */
+    char *sd = strstr(pkg, "CfgShootdowns = 1;");
+    if (!sd) {
+        fprintf(stderr, "mmulab area: the RTL package has no CfgShootdowns\n");
+        free(pkg);
+        return EXIT_FAILURE;
+    }
+    sd[strlen("CfgShootdowns = ")] = '0';
     area_env env;
     memset(&env, 0, sizeof env);
     if (!find_in_path("yosys", env.yosys)) {

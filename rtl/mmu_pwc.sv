@@ -32,7 +32,8 @@ module mmu_pwc import mmu_pkg::*; #(
   parameter int unsigned FillPorts = 1,
   parameter int unsigned ProbePorts = 1,
   parameter int unsigned LookupPorts = 1,
-  parameter int unsigned SdLanes = 1
+  parameter int unsigned SdLanes = 1,
+  parameter int unsigned Shootdowns = 1   // 0: the sd_*_i lanes are ignored
 ) (
   input  logic clk_i,
   input  logic rst_ni,
@@ -180,7 +181,8 @@ module mmu_pwc import mmu_pkg::*; #(
           .NumLevels   (PerArray),
           .FillPorts   (FillPorts),
           .LookupPorts (LookupPorts),
-          .SdLanes     (SdLanes)
+          .SdLanes     (SdLanes),
+          .Shootdowns  (Shootdowns)
         ) u_tc (
           .clk_i,
           .rst_ni,
@@ -298,7 +300,7 @@ module mmu_pwc import mmu_pkg::*; #(
       .probe_hit_o,
       .probe_data_o,
       // a shootdown is pwc_flush_va, which drops the whole page-table cache
-      .flush_i       ((flush_valid_i && flush_op_i != PwcFlushNone) || sd_valid_i != '0),
+      .flush_i       ((flush_valid_i && flush_op_i != PwcFlushNone) || (Shootdowns != 0 && sd_valid_i != '0)),
       .walk_active_i,
       .stale_clear_i,
       .fill_valid_i  (fill_valid),

@@ -21,6 +21,7 @@ module mmu_pwc_tc import mmu_pkg::*; #(
   parameter int unsigned FillPorts   = 1,
   parameter int unsigned LookupPorts = 1,
   parameter int unsigned SdLanes     = 1,
+  parameter int unsigned Shootdowns  = 1,  // 0: the sd_*_i lanes are ignored
   // derived, do not override
   parameter int unsigned Fills       = FillPorts * NumLevels
 ) (
@@ -174,7 +175,7 @@ module mmu_pwc_tc import mmu_pkg::*; #(
         if (drop) valid_kept[e] = 1'b0;
       end
     end
-    for (int unsigned l = 0; l < SdLanes; l++) begin
+    for (int unsigned l = 0; l < (Shootdowns != 0 ? SdLanes : 0); l++) begin
       if (sd_valid_i[l]) begin
         for (int unsigned e = 0; e < Entries; e++) begin
           if (!global_mem[e] && asid_mem[e] == sd_asid_i[l*AsidW +: AsidW] &&

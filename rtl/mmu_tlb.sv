@@ -31,7 +31,8 @@ module mmu_tlb import mmu_pkg::*; #(
   parameter int unsigned     Replacement    = ReplLru,
   parameter logic [15:0]     LfsrSeed       = 16'hACE1,
   parameter int unsigned     FillPorts      = 2,
-  parameter int unsigned     SdLanes        = 1
+  parameter int unsigned     SdLanes        = 1,
+  parameter int unsigned     Shootdowns     = 1   // 0: the sd_*_i lanes are ignored
 ) (
   input  logic                        clk_i,
   input  logic                        rst_ni,
@@ -103,7 +104,8 @@ module mmu_tlb import mmu_pkg::*; #(
       .Replacement (Replacement),
       .LfsrSeed    (LfsrSeed),
       .FillPorts   (FillPorts),
-      .SdLanes     (SdLanes)
+      .SdLanes     (SdLanes),
+      .Shootdowns  (Shootdowns)
     ) u_array (
       .clk_i,
       .rst_ni,

@@ -15,7 +15,8 @@ module mmu_tlb_array import mmu_pkg::*; #(
   parameter int unsigned Replacement = ReplLru,
   parameter logic [15:0] LfsrSeed    = 16'hACE1,
   parameter int unsigned FillPorts   = 2,
-  parameter int unsigned SdLanes     = 1
+  parameter int unsigned SdLanes     = 1,
+  parameter int unsigned Shootdowns  = 1   // 0: the sd_*_i lanes are ignored
 ) (
   input  logic                          clk_i,
   input  logic                          rst_ni,
@@ -206,7 +207,7 @@ module mmu_tlb_array import mmu_pkg::*; #(
         default: ;
       endcase
     end
-    for (int unsigned l = 0; l < SdLanes; l++) begin
+    for (int unsigned l = 0; l < (Shootdowns != 0 ? SdLanes : 0); l++) begin
       if (sd_valid_i[l]) begin
         for (int unsigned level = 0; level < MaxLevels; level++) begin
           if (Held[level]) begin

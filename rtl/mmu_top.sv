@@ -42,6 +42,9 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   parameter int unsigned HitLanes = CfgHitLanes,  // hits answering in one cycle
   parameter int unsigned PromoLanes = CfgPromoLanes,  // promotion fills due in one cycle
   parameter int unsigned NumCtx = CfgNumCtx,
+  // the OS shootdown lanes, a cross-check port standing for the OS's
+  // invalidations (docs/rtl.md, Shootdowns); 0 ties them off (mmulab area)
+  parameter int unsigned Shootdowns = CfgShootdowns,
   localparam int unsigned RspLanes = HitLanes + NumWalkers + MergeSlots,
   localparam int unsigned SdLanes = 2 * NumWalkers  // shootdown lanes
 ) (
@@ -129,11 +132,14 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
   localparam int unsigned WkW = NumWalkers > 1 ? $clog2(NumWalkers) : 1;
   localparam int unsigned FillPorts = PromoLanes + NumWalkers;
 
+  logic [SdLanes-1:0] sd_valid;
+  assign sd_valid = Shootdowns != 0 ? sd_valid_i : '0;
+
   // an address space an OS shootdown names this cycle
   function automatic logic shot_down(logic [AsidW-1:0] asid);
     shot_down = 1'b0;
     for (int unsigned l = 0; l < SdLanes; l++) begin
-      if (sd_valid_i[l] && sd_asid_i[l*AsidW +: AsidW] == asid) shot_down = 1'b1;
+      if (sd_valid[l] && sd_asid_i[l*AsidW +: AsidW] == asid) shot_down = 1'b1;
     end
   endfunction
 
@@ -381,7 +387,8 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       .Replacement(TlbReplacement[32*i +: 32]),
       .LfsrSeed(TlbLfsrSeed[16*i +: 16]),
       .FillPorts(Ports),
-      .SdLanes(SdLanes)
+      .SdLanes(SdLanes),
+      .Shootdowns(Shootdowns)
     ) u_tlb (
       .clk_i, .rst_ni,
       .lookup_valid_i(tlb_lookup_valid[i]), .lookup_va_i(req_va_i), .lookup_asid_i(req_asid_i),
@@ -391,7 +398,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
       .flush_valid_i(flush_valid_i), .flush_op_i(tlb_flush_op),
       .flush_include_global_i(tlb_flush_global), .flush_asid_i(tlb_flush_asid),
       .flush_va_i(flush_va_i),
-      .sd_valid_i, .sd_asid_i, .sd_va_i,
+      .sd_valid_i(sd_valid), .sd_asid_i, .sd_va_i,
       .fill_op_i(op), .fill_vpn_i(vpn), .fill_ppn_i(ppn), .fill_asid_i(asid),
       .fill_level_i(level), .fill_perm_i(perm),
       .evict_valid_o(evict_valid), .evict_vpn_o(evict_vpn), .evict_ppn_o(evict_ppn),
@@ -829,7 +836,8 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     .LevelEntries(PwcLevelEntries), .LevelWays(PwcLevelWays),
     .Entries(PwcEntries), .Ways(PwcWays),
     .Replacement(PwcReplacement), .LfsrSeed(PwcLfsrSeed),
-    .FillPorts(NumWalkers), .ProbePorts(NumWalkers), .LookupPorts(NumWalkers), .SdLanes(SdLanes)
+    .FillPorts(NumWalkers), .ProbePorts(NumWalkers), .LookupPorts(NumWalkers), .SdLanes(SdLanes),
+    .Shootdowns(Shootdowns)
   ) u_pwc (
     .clk_i, .rst_ni,
     .lookup_valid_i(sp_lookup), .lookup_asid_i(sp_asid), .lookup_va_i(sp_va),
@@ -840,7 +848,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     .flush_valid_i(flush_valid_i), .flush_op_i(pwc_flush_op), .flush_asid_i(pwc_flush_asid),
     .flush_va_i(flush_va_i), .flush_include_global_i(pwc_flush_global),
     .flush_all_asids_i(pwc_flush_all_asids),
-    .sd_valid_i, .sd_asid_i, .sd_va_i,
+    .sd_valid_i(sd_valid), .sd_asid_i, .sd_va_i,
     // a walk finishing this cycle makes no more probes: a flush now need not
     // keep entries for it (the page-table cache builds with one walker)
     .walk_active_i(((~wk_idle | wk_start) & ~wk_done) != '0), .stale_clear_i(wk_done != '0),
@@ -1136,7 +1144,7 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     end
     // a shootdown does the same to one address space: the promotions of its
     // entries (the one scheduled now too), its walks, its jobs (the new one too)
-    if (sd_valid_i != '0) begin
+    if (sd_valid != '0) begin
       for (int unsigned i = 0; i < HitBuckets * HitLanes; i++) begin
         if (shot_down(HitW'(i) == hb_write_idx && req_fire && req_hits ? hit_entry_asid : hb_asid_q[i]))
           hb_promote_d[i] = 1'b0;

@@ -293,6 +293,8 @@ char *cfg_rtl_package(const mmu_config *cfg, mm_error *err)
             "  localparam int unsigned CfgHitLanes = %u;\n"
             "  localparam int unsigned CfgPromoLanes = %u;\n"
             "  localparam int unsigned CfgNumCtx = %u;\n"
+            "  // the OS shootdown lanes (a cross-check port; mmulab area sets 0)\n"
+            "  localparam int unsigned CfgShootdowns = 1;\n"
             "endpackage\n",
         cfg->walker.count, cfg->walker.queue, cfg->walker.merge_slots ? cfg->walker.merge_slots : 1, next_pow2(longest_path + 1 > 32 ? longest_path + 1 : 32),
         hit_lanes, promo_lanes, RTL_CONTEXTS);

@@ -42,4 +42,6 @@ package mmu_cfg_pkg;
   localparam int unsigned CfgHitLanes = 4;
   localparam int unsigned CfgPromoLanes = 2;
   localparam int unsigned CfgNumCtx = 16;
+  // the OS shootdown lanes (a cross-check port; mmulab area sets 0)
+  localparam int unsigned CfgShootdowns = 1;
 endpackage
