@@ -59,8 +59,6 @@ module mmu_pwc import mmu_pkg::*; #(
   input  logic [SdLanes-1:0]            sd_valid_i,
   input  logic [SdLanes*AsidW-1:0]      sd_asid_i,
   input  logic [SdLanes*VaW-1:0]        sd_va_i,
-  input  logic                          walk_active_i,
-  input  logic                          stale_clear_i,
   input  logic [FillPorts-1:0]          fill_valid_i,
   input  logic [FillPorts*AsidW-1:0]    fill_asid_i,
   input  logic [FillPorts*VaW-1:0]      fill_va_i,
@@ -262,7 +260,7 @@ module mmu_pwc import mmu_pkg::*; #(
     // The translation caches take no probes or page-table-cache fills, and
     // level 0 and the levels the format lacks carry no entries.
     logic unused_tc_inputs;
-    assign unused_tc_inputs = ^{probe_valid_i, probe_pa_i, probe_level_i, walk_active_i, stale_clear_i,
+    assign unused_tc_inputs = ^{probe_valid_i, probe_pa_i, probe_level_i,
                                 fill_pte_mask_i, fill_pte_pa_i, fill_pte_val_i, fill_level_mask_i,
                                 fill_table_i, fill_perm_i, fill_global_mask_i};
   end else if (Design == PwcPte && Entries != 0) begin : g_pte
@@ -301,8 +299,6 @@ module mmu_pwc import mmu_pkg::*; #(
       .probe_data_o,
       // a shootdown is pwc_flush_va, which drops the whole page-table cache
       .flush_i       ((flush_valid_i && flush_op_i != PwcFlushNone) || (Shootdowns != 0 && sd_valid_i != '0)),
-      .walk_active_i,
-      .stale_clear_i,
       .fill_valid_i  (fill_valid),
       .fill_pa_i     (fill_pa),
       .fill_pte_i    (fill_pte)
@@ -349,7 +345,7 @@ module mmu_pwc import mmu_pkg::*; #(
     logic unused_inputs;
     assign unused_inputs = ^{lookup_valid_i, lookup_asid_i, lookup_va_i, probe_valid_i, probe_pa_i,
                              probe_level_i, flush_valid_i, flush_op_i, flush_asid_i, flush_va_i,
-                             flush_include_global_i, flush_all_asids_i, walk_active_i, stale_clear_i,
+                             flush_include_global_i, flush_all_asids_i,
                              fill_valid_i, fill_asid_i, fill_va_i, fill_level_mask_i, fill_table_i,
                              fill_perm_i, fill_global_mask_i, fill_pte_mask_i, fill_pte_pa_i,
                              fill_pte_val_i, deepest, sd_valid_i, sd_asid_i, sd_va_i};

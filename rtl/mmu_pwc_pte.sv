@@ -4,17 +4,11 @@
 // PTE, holding the PTE word, in set (pa >> 3) % Sets. Nothing in an entry
 // names an address space, so every flush drops every entry.
 //
-// Stale entries have no C counterpart. The C model decides all of a walk's
-// page-table-cache hits when the walk starts (docs/timing.md); the RTL
-// walker probes step by step. So a flush while a walk is under way
-// (walk_active_i) leaves the entries it drops answering probes as stale
-// until stale_clear_i. For everything else — the ways a fill may take or
-// rewrite — a stale entry is invalid, as the C model sees it.
-//
-// Probes are combinational on the registered state. At the clock edge: the
-// probe hits become most recently used in port order; stale_clear_i
-// invalidates the stale entries; the flush drops the valid ones (to stale
-// while walk_active_i); then the fills, in slot order.
+// One probe port per walker: each walker probes at its own cycles, on the
+// cache as it is then (docs/timing.md, step 5). Probes are combinational on
+// the registered state. At the clock edge: the probe hits become most
+// recently used in port order (walker order, as the model takes a cycle's
+// probes); the flush drops every entry; then the fills, in slot order.
 module mmu_pwc_pte import mmu_pkg::*; #(
   parameter int unsigned Entries     = 8,
   parameter int unsigned Ways        = 8,
@@ -30,8 +24,6 @@ module mmu_pwc_pte import mmu_pkg::*; #(
   output logic [ProbePorts-1:0]     probe_hit_o,
   output logic [ProbePorts*PteW-1:0] probe_data_o,
   input  logic                      flush_i,
-  input  logic                      walk_active_i,
-  input  logic                      stale_clear_i,
   input  logic [Fills-1:0]          fill_valid_i,
   input  logic [Fills*PaW-1:0]      fill_pa_i,
   input  logic [Fills*PteW-1:0]     fill_pte_i
@@ -43,7 +35,6 @@ module mmu_pwc_pte import mmu_pkg::*; #(
   localparam int unsigned EntryW = Entries > 1 ? $clog2(Entries) : 1;
 
   logic [Entries-1:0] valid_q, valid_d;
-  logic [Entries-1:0] stale_q, stale_d;
   // the payload, entry set * Ways + way: a RAM written through the fill
   // ports (as mmu_tlb_array does) rather than registers with a whole-array
   // next state, whose copy every cycle cost Verilator more than half its time
@@ -80,7 +71,7 @@ module mmu_pwc_pte import mmu_pkg::*; #(
       probe_set[p*SetW +: SetW] = set;
       for (int w = Ways - 1; w >= 0; w--) begin
         e = entry_at(set, w);
-        if (probe_valid_i[p] && (valid_q[e] || stale_q[e]) && tag_mem[e] == pa) begin
+        if (probe_valid_i[p] && valid_q[e] && tag_mem[e] == pa) begin
           probe_hit_o[p] = 1'b1;
           probe_way[p*WayW +: WayW] = WayW'(w);
           probe_data_o[p*PteW +: PteW] = pte_mem[e];
@@ -89,18 +80,9 @@ module mmu_pwc_pte import mmu_pkg::*; #(
     end
   end
 
-  // ------------------------------------------------- stale clear and flush
+  // ------------------------------------------------------------------ flush
   logic [Entries-1:0] valid_kept;
-  logic [Entries-1:0] stale_kept;
-
-  always_comb begin
-    valid_kept = valid_q;
-    stale_kept = stale_clear_i ? '0 : stale_q;
-    if (flush_i) begin
-      if (walk_active_i) stale_kept |= valid_q;
-      valid_kept = '0;
-    end
-  end
+  assign valid_kept = flush_i ? '0 : valid_q;
 
   // ------------------------------------------------------------------ fills
   logic [Fills*SetW-1:0]  fill_set;
@@ -163,25 +145,19 @@ module mmu_pwc_pte import mmu_pkg::*; #(
 
   always_comb begin
     valid_d = valid_kept;
-    stale_d = stale_kept;
     fill_entry = '0;
     for (int unsigned k = 0; k < Fills; k++) begin
       fill_entry[k*EntryW +: EntryW] = entry_at(fill_set[k*SetW +: SetW],
                                                 32'(fill_way[k*WayW +: WayW]));
-      if (fill_valid_i[k]) begin
-        valid_d[fill_entry[k*EntryW +: EntryW]] = 1'b1;
-        stale_d[fill_entry[k*EntryW +: EntryW]] = 1'b0;
-      end
+      if (fill_valid_i[k]) valid_d[fill_entry[k*EntryW +: EntryW]] = 1'b1;
     end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       valid_q <= '0;
-      stale_q <= '0;
     end else begin
       valid_q <= valid_d;
-      stale_q <= stale_d;
     end
   end
 

@@ -849,9 +849,6 @@ module mmu_top import mmu_pkg::*; import mmu_cfg_pkg::*; #(
     .flush_va_i(flush_va_i), .flush_include_global_i(pwc_flush_global),
     .flush_all_asids_i(pwc_flush_all_asids),
     .sd_valid_i(sd_valid), .sd_asid_i, .sd_va_i,
-    // a walk finishing this cycle makes no more probes: a flush now need not
-    // keep entries for it (the page-table cache builds with one walker)
-    .walk_active_i(((~wk_idle | wk_start) & ~wk_done) != '0), .stale_clear_i(wk_done != '0),
     .fill_valid_i(pwc_fill_valid), .fill_asid_i(pwc_fill_asid), .fill_va_i(pwc_fill_va),
     .fill_level_mask_i(PwcDesign == PwcSplit || PwcDesign == PwcUnified ? pwc_fill_mask : '0),
     .fill_table_i(pwc_fill_table), .fill_perm_i(pwc_fill_perm),

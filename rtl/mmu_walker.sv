@@ -16,10 +16,11 @@
 // PTE address is known), its answer is used when the wait ends. start_i is
 // taken only while idle_o; mem_rsp_valid_i only while an access is out.
 //
-// engine.c reads the page tables and the PTE cache all at S; this walker
-// reads each PTE when it issues the access. The two agree as long as nothing
-// but the walk itself writes them while it runs (one walker, no flush of the
-// PTE cache mid-walk); with several walkers a lockstep harness must serve
+// engine.c probes the PTE cache at the same cycles (each probe sees the
+// cache of its cycle). It reads the page tables at S (beside a PTE cache,
+// from one probe to the next); this walker reads each PTE when it issues
+// the access. The two agree as long as nothing but the walk itself writes
+// them while it runs; with several walkers a lockstep harness must serve
 // both sides the same way.
 //
 // The RISC-V formats hold a 44-bit PPN, so their table and page addresses

@@ -191,6 +191,54 @@ TEST(Timing, PageTableCacheServesUpperLevels)
     EXPECT_EQ(warm.pwc_level, 1u);
 }
 
+// Each page-table-cache probe is made at its own cycle on the cache as it
+// is then (docs/timing.md, step 5): a walk that started before another
+// walk filled the cache hits that fill in its later probes.
+TEST(Timing, PageTableCacheProbesSeeFillsMadeDuringTheWalk)
+{
+    mmu_config cfg = small_config();
+    cfg.pwc.geom.design = PWC_PTE;
+    cfg.pwc.geom.unified = {8, 8};
+    cfg.pwc.latency[0] = 2;
+    cfg.walker.count = 2;
+    Rig rig(cfg);
+    rig.map(1, kPage);
+    rig.map(1, kPage + 0x200000);  // same PML4E and PDPTE, another PDE
+    rig.issue(0, kPage);            // S 6; probes at 6, 18, 30; C 53
+    rig.issue(40, kPage + 0x200000);  // S 46 on the other walker
+    EXPECT_EQ(rig.response(0).completion_cycle, 53u);
+    // probe L3 at 46 misses (the fill comes at 53), probe L2 at 58 hits it,
+    // probe L1 at 60 misses, the leaf read ends at 82
+    mmu_response b = rig.response(1);
+    EXPECT_EQ(b.completion_cycle, 83u);
+    EXPECT_EQ(b.pte_reads, 3u);
+    EXPECT_EQ(b.pwc_level, 2u);
+}
+
+// ... and a flush between two probes of one walk takes the entries away
+// from the later ones.
+TEST(Timing, PageTableCacheFlushActsBetweenTheProbesOfAWalk)
+{
+    mmu_config cfg = small_config();
+    cfg.pwc.geom.design = PWC_PTE;
+    cfg.pwc.geom.unified = {8, 8};
+    cfg.pwc.latency[0] = 2;
+    Rig rig(cfg);
+    rig.map(1, kPage);
+    rig.map(1, kPage + 0x1000);
+    rig.issue(0, kPage);  // fills the three upper PTEs at 53
+    rig.issue(100, kPage + 0x1000);  // S 106: probes hit at 106, 108, 110
+    mmu_flush f{};
+    f.kind = MMU_FLUSH_ALL;
+    f.cycle = 109;
+    rig.flush(f);
+    // the probe at 110 misses: 110 + 2 + 10, the leaf read + 10, fill 1
+    mmu_response r = rig.response(1);
+    EXPECT_EQ(r.completion_cycle, 133u);
+    EXPECT_EQ(r.pte_reads, 2u);
+    EXPECT_EQ(r.pwc_level, 2u);
+}
+
 TEST(Timing, IssueCyclesMustNotDecrease)
 {
     Rig rig(small_config());

@@ -94,6 +94,27 @@ typedef struct {
 void walk_run(const walk_ctx *ctx, const walk_mem *mem, uint64_t va, mm_access access,
               mm_priv priv, const walk_start *start, walk_result *result);
 
+/* A walk taken one PTE at a time, for a walker whose page-table-cache
+ * probes happen at their own cycles (the engine's `pte` design): begin,
+ * then while !done read the PTE at walk_next_pte_pa and hand it to
+ * walk_step. walk_run is this loop with mem->read_pte. */
+typedef struct {
+    unsigned level;   /* of the next PTE read */
+    uint64_t table;   /* base of that level's table */
+    unsigned perm;    /* x86: rights accumulated above */
+    bool global;      /* RISC-V: a pointer above set G */
+    bool x86;
+    bool done;        /* result is complete */
+} walk_cursor;
+
+void walk_begin(const walk_ctx *ctx, uint64_t va, const walk_start *start, walk_cursor *cur,
+                walk_result *result);
+uint64_t walk_next_pte_pa(const walk_cursor *cur, uint64_t va);
+/* Consumes the PTE read at walk_next_pte_pa (ok false: a bus error); may
+ * write an A/D update through mem->write_pte (mem->read_pte is not used). */
+void walk_step(const walk_ctx *ctx, const walk_mem *mem, uint64_t va, mm_access access,
+               mm_priv priv, walk_cursor *cur, bool ok, uint64_t pte, walk_result *result);
+
 /* The permission check applied to a cached translation (a TLB hit):
  * the same rules the walker applies to the leaf. Returns MM_FAULT_NONE,
  * a permission fault, or MM_FAULT_DIRTY_CLEAR / MM_FAULT_ACCESSED_CLEAR

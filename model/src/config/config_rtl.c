@@ -57,13 +57,6 @@ static int check_supported(const mmu_config *cfg, mm_error *err)
     if (cfg->walker.count < 1 || cfg->walker.count > RTL_MAX_WALKERS)
         return mm_fail(err, MM_ERR_CONFIG, "walker.count: the RTL builds 1..%u walkers, the config has %u",
                        RTL_MAX_WALKERS, cfg->walker.count);
-    /* engine.c decides every page-table-cache hit of a walk at its start;
-     * a walker probes level by level, and with a second walker filling the
-     * cache in between the two would disagree (docs/rtl.md) */
-    if (cfg->walker.count > 1 && cfg->pwc.geom.design == PWC_PTE && cfg->pwc.geom.unified.entries)
-        return mm_fail(err, MM_ERR_CONFIG,
-                       "walker.count: with pwc.design=pte the RTL builds one walker (set "
-                       "walker.count=1; docs/rtl.md)");
     if (cfg->walker.fill_cycles < 1)
         return mm_fail(err, MM_ERR_CONFIG,
                        "walker.fill_cycles: the RTL needs at least 1 (fills are written the cycle before)");

@@ -1,10 +1,12 @@
 /*
  * engine.c — the time-ordered part of the MMU: walk jobs waiting for a
  * walker, walk starts (the functional walk, the walk-cache lookup and the
- * timing of every PTE access), and the heap of fills due at future cycles.
+ * timing of every PTE access), the walks beside a page-table cache taken
+ * one probe at a time, and the heap of fills due at future cycles.
  * Ordering at one cycle (docs/timing.md): the fault handler's decisions on
  * the walks finishing (shootdowns included), then fills due, then walk
- * starts, then the caller's requests and flushes in call order.
+ * starts, then page-table-cache probes in walker order, then the caller's
+ * requests and flushes in call order.
  */
 #include "mmu/mmu_internal.h"
 
@@ -42,11 +44,16 @@ static bool grow_fills(mmu *m)
 
 bool engine_push_fill(mmu *m, const pending_fill *f)
 {
+    return engine_push_fill_seq(m, f, m->fill_seq++);
+}
+
+bool engine_push_fill_seq(mmu *m, const pending_fill *f, uint64_t seq)
+{
     if (m->fill_free_len == 0 && !grow_fills(m))
         return false;
     uint32_t slot = m->fill_free[--m->fill_free_len];
     m->fills[slot] = *f;
-    fill_key item = {f->cycle, m->fill_seq++, slot};
+    fill_key item = {f->cycle, seq, slot};
     size_t i = m->heap_len++;
     while (i > 0 && key_before(&item, &m->heap[(i - 1) / 2])) {
         m->heap[i] = m->heap[(i - 1) / 2];
@@ -82,6 +89,8 @@ void engine_drop_pending_fills(mmu *m)
 {
     for (size_t i = 0; i < m->heap_len; i++)
         m->fills[m->heap[i].slot].dropped = true;
+    for (uint32_t mask = m->stepping_mask; mask; mask &= mask - 1)
+        m->steps[__builtin_ctz(mask)].dropped = true;
 }
 
 /* ---- walk jobs ---- */
@@ -143,6 +152,7 @@ int engine_new_job(mmu *m, const mmu_request *req, uint64_t accept, uint64_t rea
     job->tlb_mask = tlb_mask;
     job->retries = 0;
     job->pending_fault = MM_FAULT_NONE;
+    job->stepping = false;
     job->merged_head = job->merged_tail = -1;
     m->job_key[j] = mmu_job_key(req);
     prefetch_leaf_pte(m, req);
@@ -207,12 +217,13 @@ bool engine_merge(mmu *m, int j, const mmu_request *req, uint64_t ready)
 {
     walk_job *job = &m->jobs[j];
     m->stats->walks_merged++;
-    if (job->state == JOB_RUNNING && !job->pending_fault) {
+    if (job->state == JOB_RUNNING && !job->pending_fault && !job->stepping) {
         answer_merged(m, job, req, ready);
         return true;
     }
-    /* waiting, or walked into a fault the handler has yet to see: the
-     * answer comes with the job's final one */
+    /* waiting, stepping towards a completion not known yet, or walked
+     * into a fault the handler has yet to see: the answer comes with the
+     * job's final one */
     if (m->merged_free < 0) {
         int32_t cap = m->merged_cap ? m->merged_cap * 2 : 64;
         merged_req *pool = realloc(m->merged, (size_t)cap * sizeof *pool);
@@ -243,12 +254,7 @@ bool engine_merge(mmu *m, int j, const mmu_request *req, uint64_t ready)
 static bool read_pte(void *opaque, uint64_t pa, unsigned level, uint64_t *value)
 {
     mmu *m = opaque;
-    unsigned k = m->walk_access_index++;
-    if (m->pte_cache_latency && level >= 1 &&
-        pwc_pte_lookup(m->walk_cache, pa, level, value)) {
-        m->pte_cache_hit_mask |= (uint16_t)(1u << k);
-        return true;
-    }
+    (void)level;
     if (!pmem_valid_pa(m->mem, pa))
         return false;
     *value = pmem_read64(m->mem, pa);
@@ -259,7 +265,6 @@ static void write_pte(void *opaque, uint64_t pa, unsigned level, uint64_t value)
 {
     mmu *m = opaque;
     (void)level;
-    m->walk_access_index++;
     pmem_write64(m->mem, pa, value);
 }
 
@@ -275,16 +280,18 @@ static void notify_pte(const mmu *m, const walk_job *job, const walk_result *res
     mmu_notify(m, &e);
 }
 
-static uint64_t time_accesses(mmu *m, const walk_job *job, const walk_result *res, uint64_t t,
-                              mmu_response *r)
+/* Times accesses `from`.. of the walk from cycle t (docs/timing.md, step 5);
+ * hit_mask says which reads the page-table cache answered. */
+static uint64_t time_accesses(mmu *m, const walk_job *job, const walk_result *res, unsigned from,
+                              uint16_t hit_mask, uint64_t t, mmu_response *r)
 {
     uint32_t step = m->cfg.walker.step_cycles;
-    for (unsigned k = 0; k < res->n_accesses; k++) {
+    for (unsigned k = from; k < res->n_accesses; k++) {
         const walk_access *a = &res->accesses[k];
         if (!a->is_write) {
             if (m->pte_cache_latency && a->level >= 1) {
                 t += m->pte_cache_latency;
-                if (m->pte_cache_hit_mask & (1u << k)) {
+                if (hit_mask & (1u << k)) {
                     if (r->pwc_level == 0 || a->level < r->pwc_level)
                         r->pwc_level = a->level;
                     continue;
@@ -312,7 +319,8 @@ static uint64_t time_accesses(mmu *m, const walk_job *job, const walk_result *re
  * levels it consumed, start_level down to just above leaf_level (the leaf,
  * or the level that faulted). walk_result fills its per-level arrays only
  * for those levels. */
-static void collect_pwc_fills(const mmu *m, const walk_result *res, pending_fill *f)
+static void collect_pwc_fills(const mmu *m, const walk_result *res, uint16_t hit_mask,
+                              pending_fill *f)
 {
     pwc_design design = pwc_get_design(m->walk_cache);
     if (design == PWC_SPLIT || design == PWC_UNIFIED) {
@@ -331,17 +339,142 @@ static void collect_pwc_fills(const mmu *m, const walk_result *res, pending_fill
             if (a->is_write || a->level <= res->leaf_level || a->level > res->start_level ||
                 !res->fillable[a->level])
                 continue;
-            if (m->pte_cache_hit_mask & (1u << k))
+            if (hit_mask & (1u << k))
                 continue;
-            /* the value cached is the PTE as the walk left it (A set) */
+            /* the value cached is the PTE as the walk left it (its A update
+             * is the access right after the read, when it made one) */
+            const walk_access *w = k + 1 < res->n_accesses ? &res->accesses[k + 1] : NULL;
             f->pwc_pte_mask |= (uint8_t)(1u << a->level);
             f->pwc_pte_pa[a->level] = a->pa;
-            f->pwc_pte_val[a->level] = pmem_read64(m->mem, a->pa);
+            f->pwc_pte_val[a->level] = w && w->is_write && w->pa == a->pa ? w->value : a->value;
         }
     }
 }
 
 static void answer_job(mmu *m, walk_job *job);
+
+/* The walk is timed to its last access, ending at t: its completion, its
+ * fill, its statistics and (without a fault to hand to the handler) its
+ * answer. */
+static void finish_walk(mmu *m, int16_t j, const walk_result *res, uint16_t hit_mask, uint64_t t,
+                        bool dropped)
+{
+    walk_job *job = &m->jobs[j];
+    const mmu_request *req = &job->req;
+    mmu_response *r = &job->resp;
+    job->done = t + m->cfg.walker.fill_cycles;
+    m->walker_busy_until[job->walker] = job->done;
+
+    r->fault = (uint8_t)res->fault;
+    r->completion_cycle = job->done;
+    if (res->fault == MM_FAULT_NONE) {
+        r->pa = res->pa;
+        r->level = (uint8_t)res->leaf_level;
+    }
+
+    pending_fill f;
+    memset(&f, 0, sizeof f);
+    f.kind = FILL_WALK;
+    f.cycle = job->done;
+    f.job = j;
+    f.asid = req->asid;
+    f.va = req->va;
+    f.dropped = dropped;
+    if (res->fault == MM_FAULT_NONE) {
+        unsigned shift = MM_LEVEL_SHIFT(res->leaf_level);
+        f.tlb_mask = job->tlb_mask;
+        f.entry.vpn = req->va >> shift;
+        f.entry.ppn = res->pa >> shift;
+        f.entry.asid = req->asid;
+        f.entry.level = (uint8_t)res->leaf_level;
+        f.entry.perm = res->perm;
+    }
+    collect_pwc_fills(m, res, hit_mask, &f);
+    if (job->stepping) {
+        job->stepping = false;
+        engine_push_fill_seq(m, &f, job->fill_seq);
+    } else {
+        engine_push_fill(m, &f);
+    }
+
+    mmu_stats *s = m->stats;
+    s->walks++;
+    s->walks_by_access[req->access]++;
+    s->pte_reads += r->pte_reads;
+    s->pte_writes += r->pte_writes;
+    s->pte_reads_hist[r->pte_reads <= MM_MAX_LEVELS ? r->pte_reads : MM_MAX_LEVELS]++;
+    s->walk_cycles += job->done - job->start;
+    s->walk_queue_cycles += job->start - job->ready;
+    hist_add(&m->walk_latency, job->done - job->ready);
+
+    if (res->fault != MM_FAULT_NONE && m->on_fault && job->retries < MMU_MAX_FAULT_RETRIES) {
+        /* the handler decides at completion; the answer waits for it */
+        job->pending_fault = (uint8_t)res->fault;
+        m->faults_pending++;
+        return;
+    }
+    answer_job(m, job);
+}
+
+/* Runs walker w's pte_walk up to its next page-table-cache probe, which it
+ * schedules, or to its end. With probe_now the walk stands at a probe due
+ * now (at its probe_cycle): the cache answers it as it is at this cycle. */
+static void step_walk(mmu *m, unsigned w, bool probe_now)
+{
+    pte_walk *p = &m->steps[w];
+    walk_job *job = &m->jobs[p->job];
+    const mmu_request *req = &job->req;
+    walk_mem mem = {read_pte, write_pte, m};
+    while (!p->cur.done) {
+        unsigned level = p->cur.level;
+        uint64_t pa = walk_next_pte_pa(&p->cur, req->va);
+        uint64_t pte = 0;
+        bool ok;
+        if (level >= 1 && !probe_now) {
+            p->probe_cycle = p->t;
+            return;
+        }
+        if (level >= 1 && pwc_pte_lookup(m->walk_cache, pa, level, &pte)) {
+            p->hit_mask |= (uint16_t)(1u << p->res.n_accesses);
+            ok = true;
+        } else {
+            ok = read_pte(m, pa, level, &pte);
+        }
+        probe_now = false;
+        walk_step(&p->ctx, &mem, req->va, (mm_access)req->access, (mm_priv)req->priv, &p->cur, ok, pte,
+                  &p->res);
+        p->t = time_accesses(m, job, &p->res, p->timed, p->hit_mask, p->t, &job->resp);
+        p->timed = p->res.n_accesses;
+    }
+    m->stepping_mask &= ~(1u << w);
+    finish_walk(m, p->job, &p->res, p->hit_mask, p->t, p->dropped);
+}
+
+/* The walker whose probe comes first (the lowest-numbered at equal cycles,
+ * the order the RTL's probe ports touch the cache in). */
+static unsigned next_step_walker(const mmu *m, uint64_t *cycle)
+{
+    unsigned best = 0;
+    uint64_t at = MMU_NEVER;
+    for (uint32_t mask = m->stepping_mask; mask; mask &= mask - 1) {
+        unsigned w = (unsigned)__builtin_ctz(mask);
+        if (m->steps[w].probe_cycle < at) {
+            at = m->steps[w].probe_cycle;
+            best = w;
+        }
+    }
+    *cycle = at;
+    return best;
+}
+
+void engine_drop_walk_fills(mmu *m, uint16_t asid)
+{
+    for (uint32_t mask = m->stepping_mask; mask; mask &= mask - 1) {
+        pte_walk *p = &m->steps[__builtin_ctz(mask)];
+        if (m->jobs[p->job].req.asid == asid)
+            p->dropped = true;
+    }
+}
 
 static void start_walk(mmu *m, uint64_t start)
 {
@@ -368,6 +501,24 @@ static void start_walk(mmu *m, uint64_t start)
     r->issue_cycle = req->cycle;
     r->hit = MMU_HIT_WALK;
 
+    if (m->pte_cache_latency) {
+        /* busy until its last access is timed; it fills in start order */
+        pte_walk *p = &m->steps[w];
+        p->job = j;
+        p->dropped = false;
+        p->hit_mask = 0;
+        p->timed = 0;
+        p->t = start + m->pwc_probe_latency;
+        p->ctx = *ctx;
+        walk_begin(ctx, req->va, NULL, &p->cur, &p->res);
+        job->stepping = true;
+        job->fill_seq = m->fill_seq++;
+        m->walker_busy_until[w] = MMU_NEVER;
+        m->stepping_mask |= 1u << w;
+        step_walk(m, w, false);
+        return;
+    }
+
     walk_start from;
     const walk_start *from_ptr = NULL;
     pwc_design design = pwc_get_design(m->walk_cache);
@@ -384,58 +535,9 @@ static void start_walk(mmu *m, uint64_t start)
     }
     walk_mem mem = {read_pte, write_pte, m};
     walk_result res;
-    m->pte_cache_hit_mask = 0;
-    m->walk_access_index = 0;
     walk_run(ctx, &mem, req->va, (mm_access)req->access, (mm_priv)req->priv, from_ptr, &res);
-
-    uint64_t t = start + m->pwc_probe_latency;
-    t = time_accesses(m, job, &res, t, r);
-    job->done = t + m->cfg.walker.fill_cycles;
-    m->walker_busy_until[w] = job->done;
-
-    r->fault = (uint8_t)res.fault;
-    r->completion_cycle = job->done;
-    if (res.fault == MM_FAULT_NONE) {
-        r->pa = res.pa;
-        r->level = (uint8_t)res.leaf_level;
-    }
-
-    pending_fill f;
-    memset(&f, 0, sizeof f);
-    f.kind = FILL_WALK;
-    f.cycle = job->done;
-    f.job = j;
-    f.asid = req->asid;
-    f.va = req->va;
-    if (res.fault == MM_FAULT_NONE) {
-        unsigned shift = MM_LEVEL_SHIFT(res.leaf_level);
-        f.tlb_mask = job->tlb_mask;
-        f.entry.vpn = req->va >> shift;
-        f.entry.ppn = res.pa >> shift;
-        f.entry.asid = req->asid;
-        f.entry.level = (uint8_t)res.leaf_level;
-        f.entry.perm = res.perm;
-    }
-    collect_pwc_fills(m, &res, &f);
-    engine_push_fill(m, &f);
-
-    mmu_stats *s = m->stats;
-    s->walks++;
-    s->walks_by_access[req->access]++;
-    s->pte_reads += r->pte_reads;
-    s->pte_writes += r->pte_writes;
-    s->pte_reads_hist[r->pte_reads <= MM_MAX_LEVELS ? r->pte_reads : MM_MAX_LEVELS]++;
-    s->walk_cycles += job->done - start;
-    s->walk_queue_cycles += start - job->ready;
-    hist_add(&m->walk_latency, job->done - job->ready);
-
-    if (res.fault != MM_FAULT_NONE && m->on_fault && job->retries < MMU_MAX_FAULT_RETRIES) {
-        /* the handler decides at completion; the answer waits for it */
-        job->pending_fault = (uint8_t)res.fault;
-        m->faults_pending++;
-        return;
-    }
-    answer_job(m, job);
+    uint64_t t = time_accesses(m, job, &res, 0, 0, start + m->pwc_probe_latency, r);
+    finish_walk(m, j, &res, 0, t, false);
 }
 
 /* Delivers the job's response and those of the requests merged into it. */
@@ -575,15 +677,23 @@ uint64_t engine_next_event(const mmu *m)
 {
     uint64_t fill = m->heap_len ? m->heap[0].cycle : MMU_NEVER;
     uint64_t start = next_start_cycle(m);
-    return fill < start ? fill : start;
+    uint64_t step = MMU_NEVER;
+    if (m->stepping_mask)
+        next_step_walker(m, &step);
+    uint64_t next = fill < start ? fill : start;
+    return step < next ? step : next;
 }
 
+/* Events up to `cycle`, in time order; at one cycle fills (after the
+ * fault decisions), then walk starts, then page-table-cache probes. */
 void engine_advance(mmu *m, uint64_t cycle)
 {
     for (;;) {
         uint64_t fill = m->heap_len ? m->heap[0].cycle : MMU_NEVER;
         uint64_t start = next_start_cycle(m);
-        if (fill <= start) {
+        uint64_t step = MMU_NEVER;
+        unsigned step_walker = m->stepping_mask ? next_step_walker(m, &step) : 0;
+        if (fill <= start && fill <= step) {
             if (fill == MMU_NEVER || fill > cycle)
                 break;
             if (m->faults_pending && m->faults_decided_cycle != fill)
@@ -591,10 +701,14 @@ void engine_advance(mmu *m, uint64_t cycle)
             uint32_t slot = pop_fill(m);
             apply_fill(m, &m->fills[slot]);
             m->fill_free[m->fill_free_len++] = slot;
-        } else {
+        } else if (start <= step) {
             if (start > cycle)
                 break;
             start_walk(m, start);
+        } else {
+            if (step > cycle)
+                break;
+            step_walk(m, step_walker, true);
         }
     }
     if (cycle != MMU_NEVER && cycle > m->now)

@@ -146,6 +146,7 @@ void mmu_shootdown(mmu *m, uint16_t asid, uint64_t va)
             (f->kind == FILL_TLB_PROMOTE && f->entry.asid == asid))
             f->dropped = true;
     }
+    engine_drop_walk_fills(m, asid);
     for (unsigned j = 0; j < m->max_jobs; j++)
         if (m->jobs[j].state != JOB_FREE && m->jobs[j].req.asid == asid)
             m->job_key[j] = MMU_NO_JOB;

@@ -65,7 +65,24 @@ typedef struct {
     uint8_t tlb_mask;          /* TLBs on the request's path (fill targets) */
     uint8_t retries;           /* walks retried after a handled fault */
     uint8_t pending_fault;     /* mm_fault the handler sees at completion; 0: none */
+    bool stepping;             /* running as a pte_walk: its completion is not known yet */
+    uint64_t fill_seq;         /* a pte_walk's place in fill order, taken at its start */
 } walk_job;
+
+/* A walk beside the page-table cache (pwc.design = pte), taken one PTE at
+ * a time: each probe of the cache is made at its own cycle and sees the
+ * cache as it is then (docs/timing.md, step 5). One per busy walker. */
+typedef struct {
+    int16_t job;
+    bool dropped;              /* a flush or shootdown came while it ran */
+    uint16_t hit_mask;         /* bit k: access k came from the cache */
+    unsigned timed;            /* accesses of res already timed */
+    uint64_t t;                /* the timing cursor (engine.c, time_accesses) */
+    uint64_t probe_cycle;      /* cycle of its next probe */
+    walk_ctx ctx;              /* the address space's context at the start */
+    walk_cursor cur;
+    walk_result res;
+} pte_walk;
 
 typedef enum {
     FILL_TLB_PROMOTE = 0,  /* a lower-level TLB hit refills the levels above */
@@ -181,9 +198,9 @@ struct mmu {
     uint8_t job_free[MMU_MAX_JOBS];
     unsigned job_free_len;
 
-    /* the walk being run: which PTE reads the PTE cache answered */
-    uint16_t pte_cache_hit_mask;  /* bit k: access k hit */
-    unsigned walk_access_index;
+    /* walkers running a pte_walk (bit per walker) and their walks */
+    uint32_t stepping_mask;
+    pte_walk steps[MMU_MAX_WALKERS];
 
     mmu_stats *stats;
     hist walk_latency;
@@ -193,6 +210,8 @@ struct mmu {
 void engine_init(mmu *m);
 void engine_advance(mmu *m, uint64_t cycle);
 bool engine_push_fill(mmu *m, const pending_fill *f);
+/* ... in the place `seq` (taken from fill_seq earlier) gives it. */
+bool engine_push_fill_seq(mmu *m, const pending_fill *f, uint64_t seq);
 /* Allocates a walk job for req; false when none is free (caller waits). */
 int engine_new_job(mmu *m, const mmu_request *req, uint64_t accept, uint64_t ready,
                    uint8_t tlb_mask);
@@ -202,9 +221,11 @@ bool engine_merge(mmu *m, int job, const mmu_request *req, uint64_t ready);
 /* A merge slot is free at cycle `accept` (always, with walker.merge_slots 0). */
 bool engine_merge_slot_free(mmu *m, uint64_t accept);
 void engine_drop_pending_fills(mmu *m);
+/* A shootdown of asid: the walks under way of that address space will not fill. */
+void engine_drop_walk_fills(mmu *m, uint16_t asid);
 static inline bool engine_idle(const mmu *m)
 {
-    return (m->heap_len | m->wait_len) == 0;
+    return (m->heap_len | m->wait_len | m->stepping_mask) == 0;
 }
 /* Cycle of the next internal event, MMU_NEVER when there is none. */
 uint64_t engine_next_event(const mmu *m);

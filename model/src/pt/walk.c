@@ -95,73 +95,79 @@ static uint64_t x86_reserved_addr_bits(unsigned pa_bits)
     return pa_bits >= 52 ? 0 : PT_X86_ADDR_MASK & ~((1ull << pa_bits) - 1);
 }
 
-static void walk_x86(const walk_ctx *ctx, const walk_mem *mem, uint64_t va, mm_access access,
-                     mm_priv priv, unsigned level, uint64_t table, unsigned perm, walk_result *r)
+/* One level of the x86 walk: the entry `pte` read at the cursor (ok false:
+ * the read was a bus error). Leaves the cursor on the next level, or done. */
+static inline void step_x86(const walk_ctx *ctx, const walk_mem *mem, uint64_t va,
+                            mm_access access, mm_priv priv, walk_cursor *cur, bool ok,
+                            uint64_t pte, walk_result *r)
 {
     const uint64_t reserved = x86_reserved_addr_bits(ctx->pa_bits) | (ctx->nxe ? 0 : PT_X86_XD);
     const uint64_t xd = ctx->nxe ? PT_X86_XD : 0;
-    for (;;) {
-        uint64_t pte_pa = table + pte_slot_offset(va, level);
-        uint64_t pte = 0;
-        if (!mem->read_pte(mem->opaque, pte_pa, level, &pte)) {
-            record(r, pte_pa, 0, level, false);
-            fail(r, MM_FAULT_BUS_ERROR, level, 0);
-            return;
-        }
-        record(r, pte_pa, pte, level, false);
-        if (!(pte & PT_X86_P)) {
-            fail(r, MM_FAULT_NOT_PRESENT, level, pte);
-            return;
-        }
-        bool leaf = level == 0 || (pte & PT_X86_PS);
-        uint64_t leaf_reserved = level == 1 ? PTE_X86_LARGE_RSVD_1
-                                 : level == 2 ? PTE_X86_LARGE_RSVD_2
-                                              : 0;
-        if ((pte & reserved) || (leaf && level >= 3) || (leaf && (pte & leaf_reserved))) {
-            fail(r, MM_FAULT_RESERVED, level, pte);
-            return;
-        }
-        if (!(pte & PT_X86_RW))
-            perm &= ~(unsigned)MM_PERM_W;
-        if (!(pte & PT_X86_US))
-            perm &= ~(unsigned)MM_PERM_U;
-        if (pte & xd)
-            perm &= ~(unsigned)MM_PERM_X;
-        if (leaf) {
-            mm_fault fault = x86_perm_fault(ctx, perm, access, priv);
-            if (fault != MM_FAULT_NONE) {
-                fail(r, fault, level, pte);
-                return;
-            }
-            uint64_t updated = pte | PT_X86_A | (access == MM_ACCESS_STORE ? PT_X86_D : 0);
-            if (updated != pte) {
-                mem->write_pte(mem->opaque, pte_pa, level, updated);
-                record(r, pte_pa, updated, level, true);
-            }
-            uint64_t mask = pte_page_mask(level);
-            r->fault = MM_FAULT_NONE;
-            r->pa = pte_leaf_base(true, level, pte) | (va & mask);
-            r->leaf_level = level;
-            r->leaf_pte = updated;
-            r->perm = (uint8_t)(perm | MM_PERM_A | ((updated & PT_X86_D) ? MM_PERM_D : 0) |
-                                ((updated & PT_X86_G) ? MM_PERM_G : 0));
-            r->fillable[level] = false;
-            return;
-        }
-        /* The processor sets A in each paging-structure entry it uses,
-         * before it knows whether the walk will fault further down. */
-        if (!(pte & PT_X86_A)) {
-            pte |= PT_X86_A;
-            mem->write_pte(mem->opaque, pte_pa, level, pte);
-            record(r, pte_pa, pte, level, true);
-        }
-        table = pte & PT_X86_ADDR_MASK;
-        r->next_table[level] = table;
-        r->perm_after[level] = (uint8_t)perm;
-        r->global_after[level] = false; /* x86 G is meaningful in leaves only */
-        r->fillable[level] = true;
-        level--;
+    unsigned level = cur->level;
+    unsigned perm = cur->perm;
+    uint64_t pte_pa = cur->table + pte_slot_offset(va, level);
+    cur->done = true;
+    if (!ok) {
+        record(r, pte_pa, 0, level, false);
+        fail(r, MM_FAULT_BUS_ERROR, level, 0);
+        return;
     }
+    record(r, pte_pa, pte, level, false);
+    if (!(pte & PT_X86_P)) {
+        fail(r, MM_FAULT_NOT_PRESENT, level, pte);
+        return;
+    }
+    bool leaf = level == 0 || (pte & PT_X86_PS);
+    uint64_t leaf_reserved = level == 1 ? PTE_X86_LARGE_RSVD_1
+                             : level == 2 ? PTE_X86_LARGE_RSVD_2
+                                          : 0;
+    if ((pte & reserved) || (leaf && level >= 3) || (leaf && (pte & leaf_reserved))) {
+        fail(r, MM_FAULT_RESERVED, level, pte);
+        return;
+    }
+    if (!(pte & PT_X86_RW))
+        perm &= ~(unsigned)MM_PERM_W;
+    if (!(pte & PT_X86_US))
+        perm &= ~(unsigned)MM_PERM_U;
+    if (pte & xd)
+        perm &= ~(unsigned)MM_PERM_X;
+    if (leaf) {
+        mm_fault fault = x86_perm_fault(ctx, perm, access, priv);
+        if (fault != MM_FAULT_NONE) {
+            fail(r, fault, level, pte);
+            return;
+        }
+        uint64_t updated = pte | PT_X86_A | (access == MM_ACCESS_STORE ? PT_X86_D : 0);
+        if (updated != pte) {
+            mem->write_pte(mem->opaque, pte_pa, level, updated);
+            record(r, pte_pa, updated, level, true);
+        }
+        uint64_t mask = pte_page_mask(level);
+        r->fault = MM_FAULT_NONE;
+        r->pa = pte_leaf_base(true, level, pte) | (va & mask);
+        r->leaf_level = level;
+        r->leaf_pte = updated;
+        r->perm = (uint8_t)(perm | MM_PERM_A | ((updated & PT_X86_D) ? MM_PERM_D : 0) |
+                            ((updated & PT_X86_G) ? MM_PERM_G : 0));
+        r->fillable[level] = false;
+        return;
+    }
+    /* The processor sets A in each paging-structure entry it uses,
+     * before it knows whether the walk will fault further down. */
+    if (!(pte & PT_X86_A)) {
+        pte |= PT_X86_A;
+        mem->write_pte(mem->opaque, pte_pa, level, pte);
+        record(r, pte_pa, pte, level, true);
+    }
+    uint64_t table = pte & PT_X86_ADDR_MASK;
+    r->next_table[level] = table;
+    r->perm_after[level] = (uint8_t)perm;
+    r->global_after[level] = false; /* x86 G is meaningful in leaves only */
+    r->fillable[level] = true;
+    cur->table = table;
+    cur->perm = perm;
+    cur->level = level - 1;
+    cur->done = false;
 }
 
 /* Entries §4.3.1 and the Svnapot/Svpbmt chapters reserve in every PTE. */
@@ -212,72 +218,105 @@ static void rv_leaf(const walk_ctx *ctx, const walk_mem *mem, uint64_t va, mm_ac
     r->fillable[level] = false;
 }
 
-static void walk_rv(const walk_ctx *ctx, const walk_mem *mem, uint64_t va, mm_access access,
-                    mm_priv priv, unsigned level, uint64_t table, bool global, walk_result *r)
+/* One level of the RISC-V walk, as step_x86. */
+static inline void step_rv(const walk_ctx *ctx, const walk_mem *mem, uint64_t va,
+                           mm_access access, mm_priv priv, walk_cursor *cur, bool ok,
+                           uint64_t pte, walk_result *r)
 {
     const uint64_t reserved = rv_reserved_bits(ctx);
     /* D, A and U are reserved in pointers (§4.3.1), as are N and PBMT. */
     const uint64_t pointer_reserved = PT_RV_D | PT_RV_A | PT_RV_U | PT_RV_N | PT_RV_PBMT_MASK;
-    for (;;) {
-        uint64_t pte_pa = table + pte_slot_offset(va, level);
-        uint64_t pte = 0;
-        if (!mem->read_pte(mem->opaque, pte_pa, level, &pte)) {
-            record(r, pte_pa, 0, level, false);
-            fail(r, MM_FAULT_BUS_ERROR, level, 0);
-            return;
-        }
-        record(r, pte_pa, pte, level, false);
-        if (!(pte & PT_RV_V)) {
-            fail(r, MM_FAULT_NOT_PRESENT, level, pte);
-            return;
-        }
-        if ((pte & (PT_RV_R | PT_RV_W)) == PT_RV_W || (pte & reserved) ||
-            (pte & PT_RV_PBMT_MASK) == PT_RV_PBMT_MASK) {
-            fail(r, MM_FAULT_RESERVED, level, pte);
-            return;
-        }
-        global = global || (pte & PT_RV_G);
-        if (pte & (PT_RV_R | PT_RV_X)) {
-            rv_leaf(ctx, mem, va, access, priv, level, pte_pa, pte, global, r);
-            return;
-        }
-        if (pte & pointer_reserved) {
-            fail(r, MM_FAULT_RESERVED, level, pte);
-            return;
-        }
-        if (level == 0) {
-            fail(r, MM_FAULT_NO_LEAF, level, pte);
-            return;
-        }
-        table = pte_table_base(false, pte);
-        r->next_table[level] = table;
-        r->perm_after[level] = PERM_RWXU; /* RISC-V pointers restrict nothing */
-        r->global_after[level] = global;
-        r->fillable[level] = true;
-        level--;
+    unsigned level = cur->level;
+    uint64_t pte_pa = cur->table + pte_slot_offset(va, level);
+    cur->done = true;
+    if (!ok) {
+        record(r, pte_pa, 0, level, false);
+        fail(r, MM_FAULT_BUS_ERROR, level, 0);
+        return;
     }
+    record(r, pte_pa, pte, level, false);
+    if (!(pte & PT_RV_V)) {
+        fail(r, MM_FAULT_NOT_PRESENT, level, pte);
+        return;
+    }
+    if ((pte & (PT_RV_R | PT_RV_W)) == PT_RV_W || (pte & reserved) ||
+        (pte & PT_RV_PBMT_MASK) == PT_RV_PBMT_MASK) {
+        fail(r, MM_FAULT_RESERVED, level, pte);
+        return;
+    }
+    bool global = cur->global || (pte & PT_RV_G);
+    if (pte & (PT_RV_R | PT_RV_X)) {
+        rv_leaf(ctx, mem, va, access, priv, level, pte_pa, pte, global, r);
+        return;
+    }
+    if (pte & pointer_reserved) {
+        fail(r, MM_FAULT_RESERVED, level, pte);
+        return;
+    }
+    if (level == 0) {
+        fail(r, MM_FAULT_NO_LEAF, level, pte);
+        return;
+    }
+    uint64_t table = pte_table_base(false, pte);
+    r->next_table[level] = table;
+    r->perm_after[level] = PERM_RWXU; /* RISC-V pointers restrict nothing */
+    r->global_after[level] = global;
+    r->fillable[level] = true;
+    cur->table = table;
+    cur->global = global;
+    cur->level = level - 1;
+    cur->done = false;
 }
 
-void walk_run(const walk_ctx *ctx, const walk_mem *mem, uint64_t va, mm_access access,
-              mm_priv priv, const walk_start *start, walk_result *result)
+void walk_begin(const walk_ctx *ctx, uint64_t va, const walk_start *start, walk_cursor *cur,
+                walk_result *result)
 {
     const pt_format_info *info = pt_format_get(ctx->format);
     unsigned levels = info ? info->levels : 1;
     /* A start outside the format's levels cannot come from a walk cache of
      * this format; walking from the root is the safe reading of it. */
     bool resume = start && start->level < levels;
-    unsigned level = resume ? start->level : levels - 1;
-    uint64_t table = (resume ? start->table_pa : ctx->root_pa) & ~pte_page_mask(0);
-    result->start_level = level;
+    cur->level = resume ? start->level : levels - 1;
+    cur->table = (resume ? start->table_pa : ctx->root_pa) & ~pte_page_mask(0);
+    cur->x86 = pte_format_is_x86(ctx->format);
+    cur->perm = cur->x86 && resume ? (start->perm & PERM_RWXU) | MM_PERM_R : PERM_RWXU;
+    cur->global = !cur->x86 && resume && start->global;
+    cur->done = false;
+    result->start_level = cur->level;
     result->n_accesses = 0;
+    result->fault = MM_FAULT_NONE; /* while the walk runs: a stepped walk's reader looks */
     if (!walk_va_canonical(ctx->format, va)) {
-        fail(result, MM_FAULT_NON_CANONICAL, level, 0);
-        return;
+        fail(result, MM_FAULT_NON_CANONICAL, cur->level, 0);
+        cur->done = true;
     }
-    if (pte_format_is_x86(ctx->format)) {
-        unsigned perm = resume ? (start->perm & PERM_RWXU) | MM_PERM_R : PERM_RWXU;
-        walk_x86(ctx, mem, va, access, priv, level, table, perm, result);
-    } else {
-        walk_rv(ctx, mem, va, access, priv, level, table, resume && start->global, result);
+}
+
+uint64_t walk_next_pte_pa(const walk_cursor *cur, uint64_t va)
+{
+    return cur->table + pte_slot_offset(va, cur->level);
+}
+
+void walk_step(const walk_ctx *ctx, const walk_mem *mem, uint64_t va, mm_access access,
+               mm_priv priv, walk_cursor *cur, bool ok, uint64_t pte, walk_result *result)
+{
+    if (cur->x86)
+        step_x86(ctx, mem, va, access, priv, cur, ok, pte, result);
+    else
+        step_rv(ctx, mem, va, access, priv, cur, ok, pte, result);
+}
+
+void walk_run(const walk_ctx *ctx, const walk_mem *mem, uint64_t va, mm_access access,
+              mm_priv priv, const walk_start *start, walk_result *result)
+{
+    walk_cursor cur;
+    walk_begin(ctx, va, start, &cur, result);
+    while (!cur.done) {
+        uint64_t pte = 0;
+        unsigned level = cur.level;
+        bool ok = mem->read_pte(mem->opaque, walk_next_pte_pa(&cur, va), level, &pte);
+        if (cur.x86)
+            step_x86(ctx, mem, va, access, priv, &cur, ok, pte, result);
+        else
+            step_rv(ctx, mem, va, access, priv, &cur, ok, pte, result);
     }
 }

@@ -5,11 +5,6 @@
 // RTL's edge order (lookup, probes, flush, fills port by port and level by
 // level) and compares every lookup and probe output before the edge and
 // every statistic after it.
-//
-// The stale rule of the page-table cache (a flush while walk_active_i)
-// has no C counterpart: the harness keeps it beside the C model (Stale) so
-// the random runs can raise walk_active_i too, and directed tests check it
-// by hand.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -28,7 +23,6 @@
 #include "verilated.h"
 
 #include "mmulab/pwc.h"
-#include "pwc_peek.h"
 
 namespace {
 
@@ -127,7 +121,6 @@ struct Cycle {
     uint16_t flush_asid = 0;
     uint64_t flush_va = 0;
     bool include_global = false, all_asids = false;
-    bool walk_active = false, stale_clear = false;
     std::array<FillPort, kFillPorts> fill{};
 };
 
@@ -140,59 +133,6 @@ struct Answer {
     bool global = false;
     std::array<bool, kProbePorts> probe_hit{};
     std::array<uint64_t, kProbePorts> probe_data{};
-};
-
-// The stale rule beside a C page-table cache: the ways a flush under a walk
-// dropped, still answering probes until stale_clear or until a fill takes
-// the way.
-struct Stale {
-    struct Way {
-        bool stale = false;
-        uint64_t tag = 0, value = 0;
-    };
-    std::vector<Way> ways;  // the C array's slots, set * ways + way
-
-    void reset(const pwc *c) { ways.assign(pwc_peek_pte_slots(c), Way{}); }
-    // before the flush: every valid entry becomes stale if a walk is under way
-    void on_flush(const pwc *c, bool walk_active)
-    {
-        uint64_t tag, value;
-        for (uint32_t i = 0; walk_active && i < ways.size(); i++)
-            if (pwc_peek_pte_slot(c, i, &tag, &value))
-                ways[i] = {true, tag, value};
-    }
-    // after the fills: a way the C model holds valid again was filled
-    void after_fills(const pwc *c)
-    {
-        uint64_t tag, value;
-        for (uint32_t i = 0; i < ways.size(); i++)
-            if (pwc_peek_pte_slot(c, i, &tag, &value))
-                ways[i].stale = false;
-    }
-    void clear()
-    {
-        for (Way &w : ways)
-            w.stale = false;
-    }
-    // pwc_pte_lookup where the lowest way matching, valid or stale, answers
-    bool probe(pwc *c, uint64_t pa, unsigned level, uint64_t *value)
-    {
-        if (ways.empty() || level >= kLevels)
-            return pwc_pte_lookup(c, pa, level, value);
-        uint32_t n = pwc_peek_pte_ways(c), set = pwc_peek_pte_set(c, pa);
-        for (uint32_t w = 0; w < n; w++) {
-            uint64_t tag, held;
-            if (pwc_peek_pte_slot(c, set * n + w, &tag, &held) && tag == pa)
-                return pwc_pte_lookup(c, pa, level, value);
-            const Way &s = ways[set * n + w];
-            if (s.stale && s.tag == pa) {
-                pwc_peek_pte_outside_hit(c, set, w, level);
-                *value = s.value;
-                return true;
-            }
-        }
-        return pwc_pte_lookup(c, pa, level, value);
-    }
 };
 
 class Harness {
@@ -217,8 +157,6 @@ class Harness {
             if (!m)
                 ADD_FAILURE() << cfg.name << ": " << err.msg;
             models_.push_back(m);
-            stale_.emplace_back();
-            stale_.back().reset(m);
         }
         drive(Cycle{});
         dut_->clk_i = 0;
@@ -289,8 +227,6 @@ class Harness {
         d.flush_va_i = in.flush_va;
         d.flush_include_global_i = in.include_global;
         d.flush_all_asids_i = in.all_asids;
-        d.walk_active_i = in.walk_active;
-        d.stale_clear_i = in.stale_clear;
         for (unsigned p = 0; p < kFillPorts; p++) {
             const FillPort &f = in.fill[p];
             put(d.fill_valid_i, p, 1, f.valid);
@@ -329,7 +265,6 @@ class Harness {
     std::string model_cycle(unsigned n, const Cycle &in, const Answer &got)
     {
         pwc *m = models_[n];
-        Stale &stale = stale_[n];  // empty unless m is a page-table cache
         std::ostringstream err;
         pwc_hit h{};
         bool hit = in.lookup && pwc_lookup(m, in.asid, in.va, &h);
@@ -343,15 +278,11 @@ class Harness {
         }
         for (unsigned p = 0; p < kProbePorts; p++) {
             uint64_t value = 0;
-            bool phit = in.probe[p] && stale.probe(m, in.probe_pa[p], in.probe_level[p], &value);
+            bool phit = in.probe[p] && pwc_pte_lookup(m, in.probe_pa[p], in.probe_level[p], &value);
             if (err.str().empty() && (got.probe_hit[p] != phit || (phit && got.probe_data[p] != value)))
                 err << std::hex << "probe " << p << " pa " << in.probe_pa[p] << " hit/data " << got.probe_hit[p]
                     << "/" << got.probe_data[p] << " want " << phit << "/" << value;
         }
-        if (in.stale_clear)
-            stale.clear();
-        if (in.flush && in.flush_op != kFlushNone)
-            stale.on_flush(m, in.walk_active);
         if (in.flush) {
             if (in.flush_op == kFlushAll)
                 pwc_flush_all(m);
@@ -370,7 +301,6 @@ class Harness {
                     pwc_pte_fill(m, f.pte_pa[l], l, f.pte_val[l]);
             }
         }
-        stale.after_fills(m);
         return err.str();
     }
 
@@ -395,7 +325,6 @@ class Harness {
     std::unique_ptr<VerilatedContext> ctx_;
     std::unique_ptr<Vdut_pwc> dut_;
     std::vector<pwc *> models_;
-    std::vector<Stale> stale_;
 };
 
 // ---- random cycles. VAs and PTE addresses come from small pools, so that
@@ -404,7 +333,7 @@ class Stimulus {
   public:
     explicit Stimulus(uint64_t seed) : rng_(seed) {}
 
-    Cycle next(bool walks)
+    Cycle next()
     {
         Cycle c;
         c.lookup = chance(80);
@@ -426,8 +355,6 @@ class Stimulus {
         c.flush_va = va();
         c.include_global = chance(50);
         c.all_asids = chance(30);
-        c.walk_active = walks && chance(50);
-        c.stale_clear = chance(walks ? 10 : 2);
         for (FillPort &f : c.fill) {
             f.valid = chance(35);
             f.asid = asid();
@@ -479,12 +406,12 @@ uint64_t test_seed(uint64_t fallback)
     return env ? std::strtoull(env, nullptr, 0) : fallback;
 }
 
-void run_random(uint64_t seed, unsigned cycles, bool walks)
+void run_random(uint64_t seed, unsigned cycles)
 {
     Harness h;
     Stimulus s(seed);
     for (unsigned i = 0; i < cycles; i++) {
-        std::string diff = h.cycle(s.next(walks));
+        std::string diff = h.cycle(s.next());
         ASSERT_EQ(diff, "") << "seed " << seed << " cycle " << i;
     }
     std::printf("seed %llu: %u cycles x %u configurations agree; hits/lookups:", static_cast<unsigned long long>(seed),
@@ -506,16 +433,7 @@ TEST(RtlPwc, RandomLockstep)
 {
     uint64_t seed = test_seed(1);
     for (uint64_t k = 0; k < 4; k++)
-        run_random(seed + k, 30000, false);
-}
-
-// walk_active_i high half the time: page-table-cache flushes leave stale
-// entries that fills overwrite and stale_clear_i removes.
-TEST(RtlPwc, RandomLockstepWithStaleEntries)
-{
-    uint64_t seed = test_seed(101);
-    for (uint64_t k = 0; k < 2; k++)
-        run_random(seed + k, 20000, true);
+        run_random(seed + k, 30000);
 }
 
 // ---- directed cases: hand-written expectations on the RTL, the C model
@@ -571,13 +489,12 @@ class RtlPwcDirected : public ::testing::Test {
         c.all_asids = all_asids;
         return c;
     }
-    Answer probe(unsigned n, uint64_t pa, unsigned level = 1, bool walk_active = false)
+    Answer probe(unsigned n, uint64_t pa, unsigned level = 1)
     {
         Cycle c;
         c.probe[0] = true;
         c.probe_pa[0] = pa;
         c.probe_level[0] = level;
-        c.walk_active = walk_active;
         return run(c, n);
     }
 
@@ -669,44 +586,27 @@ TEST_F(RtlPwcDirected, GlobalEntriesAndAsidFlushes)
     EXPECT_FALSE(probe(kPteLru, 0x5008).probe_hit[0]);
 }
 
-TEST_F(RtlPwcDirected, StaleEntriesAnswerUntilStaleClear)
+// Every walker has a probe port and sees the cache as it is in its cycle:
+// a flush drops the entries for the probes after it, and the hits of one
+// cycle become most recently used in port order.
+TEST_F(RtlPwcDirected, ProbesSeeTheCacheOfTheirCycle)
 {
     const uint64_t pa = 0x7010;
     run(pte_fill(pa, 2, 0x1234'5678'9abc'def0ull), kPtePlru);
+    Cycle both;
+    both.probe[0] = both.probe[1] = true;
+    both.probe_pa[0] = both.probe_pa[1] = pa;
+    both.probe_level[0] = both.probe_level[1] = 2;
+    Answer a = run(both, kPtePlru);
+    EXPECT_TRUE(a.probe_hit[0] && a.probe_hit[1]);
+    EXPECT_EQ(a.probe_data[1], 0x1234'5678'9abc'def0ull);
+    // a probe in the flush's cycle still hits; the next one does not
     Cycle f = flush(kFlushAll, 0, 0, false, false);
-    f.walk_active = true;
-    run(f, kPtePlru);
-    for (int i = 0; i < 3; i++) {
-        Answer a = probe(kPtePlru, pa, 2, true);
-        EXPECT_TRUE(a.probe_hit[0]);
-        EXPECT_EQ(a.probe_data[0], 0x1234'5678'9abc'def0ull);
-    }
-    Cycle clear;
-    clear.stale_clear = true;
-    clear.probe[0] = true;  // still answers in the cycle of the clear
-    clear.probe_pa[0] = pa;
-    clear.probe_level[0] = 2;
-    EXPECT_TRUE(run(clear, kPtePlru).probe_hit[0]);
+    f.probe[1] = true;
+    f.probe_pa[1] = pa;
+    f.probe_level[1] = 2;
+    EXPECT_TRUE(run(f, kPtePlru).probe_hit[1]);
     EXPECT_FALSE(probe(kPtePlru, pa, 2).probe_hit[0]);
-    // without a walk under way the flush invalidates at once
-    run(pte_fill(pa, 2, 1), kPtePlru);
-    run(flush(kFlushAll, 0, 0, false, false), kPtePlru);
-    EXPECT_FALSE(probe(kPtePlru, pa, 2).probe_hit[0]);
-}
-
-// A stale entry is invalid to fills: a fill takes its way (lowest invalid
-// first) and the old PTE stops answering.
-TEST_F(RtlPwcDirected, FillsTakeStaleWays)
-{
-    run(pte_fill(0x1000, 1, 0xaa), kPtePlru);  // set 0, way 0
-    Cycle f = flush(kFlushAll, 0, 0, false, false);
-    f.walk_active = true;
-    run(f, kPtePlru);
-    run(pte_fill(0x1020, 1, 0xbb), kPtePlru);  // set 0 ((0x1020 >> 3) % 2): way 0 again
-    EXPECT_FALSE(probe(kPtePlru, 0x1000, 1, true).probe_hit[0]);
-    Answer a = probe(kPtePlru, 0x1020, 1, true);
-    EXPECT_TRUE(a.probe_hit[0]);
-    EXPECT_EQ(a.probe_data[0], 0xbbu);
 }
 
 TEST_F(RtlPwcDirected, NoneNeverHits)
