@@ -239,6 +239,52 @@ TEST(Timing, PageTableCacheFlushActsBetweenTheProbesOfAWalk)
     EXPECT_EQ(r.pwc_level, 2u);
 }
 
+// A walk beside the page-table cache is taken one PTE at a time; the PTE
+// events it reports must flag a bus error only on its own failing read,
+// never carry one over from the walk before it.
+TEST(Timing, PageTableCacheWalkFlagsOnlyItsOwnBusError)
+{
+    mmu_config cfg = small_config();
+    cfg.pwc.geom.design = PWC_PTE;
+    cfg.pwc.geom.unified = {8, 8};
+    cfg.pwc.latency[0] = 2;
+    cfg.mem.pa_bits = 40;  // below MAXPHYADDR (46): PTEs may point above memory
+    Rig rig(cfg);
+    const uint64_t bad = kPage + 0x400000;  // its PDE points outside memory
+    rig.map(1, bad);
+    rig.map(1, kPage);
+    uint64_t pde = 0;
+    mm_error err{};
+    ASSERT_EQ(pt_pte_addr(rig.space(1), bad, 1, &pde, &err), MM_OK) << err.msg;
+    pmem_write64(rig.mem(), pde, (pmem_read64(rig.mem(), pde) & 0xfff) | (1ull << 42));
+    struct Seen {
+        uint64_t id, pa;
+        bool error;
+    };
+    std::vector<Seen> seen;
+    mmu_set_event_fn(
+        rig.m(),
+        [](void *opaque, const mmu_event *e) {
+            if (e->kind == MMU_EVENT_PTE)
+                static_cast<std::vector<Seen> *>(opaque)->push_back({e->req->id, e->pa, e->error != 0});
+        },
+        &seen);
+    rig.issue(0, bad);
+    rig.issue(300, kPage);
+    EXPECT_EQ(rig.response(0).fault, MM_FAULT_BUS_ERROR);
+    EXPECT_EQ(rig.response(1).fault, MM_FAULT_NONE);
+    unsigned errors = 0;
+    for (const Seen &x : seen) {
+        errors += x.error;
+        if (x.error) {
+            EXPECT_EQ(x.id, 0u);
+            EXPECT_EQ(x.pa >> 42, 1u);
+        }
+    }
+    EXPECT_EQ(errors, 1u);
+    EXPECT_GE(seen.size(), 4u);  // the second walk's reads were reported
+}
+
 TEST(Timing, IssueCyclesMustNotDecrease)
 {
     Rig rig(small_config());
