@@ -95,6 +95,23 @@ static uint64_t x86_reserved_addr_bits(unsigned pa_bits)
     return pa_bits >= 52 ? 0 : PT_X86_ADDR_MASK & ~((1ull << pa_bits) - 1);
 }
 
+/* What every format does first at a level: the read is recorded, and a
+ * bus error (ok false) ends the walk. The cursor is left done; a step that
+ * goes down a level reopens it. */
+static inline bool take_pte(walk_cursor *cur, uint64_t va, bool ok, uint64_t pte, walk_result *r,
+                            uint64_t *pte_pa)
+{
+    *pte_pa = cur->table + pte_slot_offset(va, cur->level);
+    cur->done = true;
+    if (!ok) {
+        record(r, *pte_pa, 0, cur->level, false);
+        fail(r, MM_FAULT_BUS_ERROR, cur->level, 0);
+        return false;
+    }
+    record(r, *pte_pa, pte, cur->level, false);
+    return true;
+}
+
 /* One level of the x86 walk: the entry `pte` read at the cursor (ok false:
  * the read was a bus error). Leaves the cursor on the next level, or done. */
 static inline void step_x86(const walk_ctx *ctx, const walk_mem *mem, uint64_t va,
@@ -105,14 +122,9 @@ static inline void step_x86(const walk_ctx *ctx, const walk_mem *mem, uint64_t v
     const uint64_t xd = ctx->nxe ? PT_X86_XD : 0;
     unsigned level = cur->level;
     unsigned perm = cur->perm;
-    uint64_t pte_pa = cur->table + pte_slot_offset(va, level);
-    cur->done = true;
-    if (!ok) {
-        record(r, pte_pa, 0, level, false);
-        fail(r, MM_FAULT_BUS_ERROR, level, 0);
+    uint64_t pte_pa;
+    if (!take_pte(cur, va, ok, pte, r, &pte_pa))
         return;
-    }
-    record(r, pte_pa, pte, level, false);
     if (!(pte & PT_X86_P)) {
         fail(r, MM_FAULT_NOT_PRESENT, level, pte);
         return;
@@ -227,14 +239,9 @@ static inline void step_rv(const walk_ctx *ctx, const walk_mem *mem, uint64_t va
     /* D, A and U are reserved in pointers (§4.3.1), as are N and PBMT. */
     const uint64_t pointer_reserved = PT_RV_D | PT_RV_A | PT_RV_U | PT_RV_N | PT_RV_PBMT_MASK;
     unsigned level = cur->level;
-    uint64_t pte_pa = cur->table + pte_slot_offset(va, level);
-    cur->done = true;
-    if (!ok) {
-        record(r, pte_pa, 0, level, false);
-        fail(r, MM_FAULT_BUS_ERROR, level, 0);
+    uint64_t pte_pa;
+    if (!take_pte(cur, va, ok, pte, r, &pte_pa))
         return;
-    }
-    record(r, pte_pa, pte, level, false);
     if (!(pte & PT_RV_V)) {
         fail(r, MM_FAULT_NOT_PRESENT, level, pte);
         return;
