@@ -172,12 +172,19 @@ TEST(Timing, StoreToCleanEntryWalksToSetDirty)
     EXPECT_TRUE(pmem_read64(rig.mem(), pte_pa) & PT_X86_D);
 }
 
-TEST(Timing, PageTableCacheServesUpperLevels)
+// small_config with an 8-entry page-table cache whose probes take 2 cycles
+mmu_config pte_config()
 {
     mmu_config cfg = small_config();
     cfg.pwc.geom.design = PWC_PTE;
     cfg.pwc.geom.unified = {8, 8};
     cfg.pwc.latency[0] = 2;
+    return cfg;
+}
+
+TEST(Timing, PageTableCacheServesUpperLevels)
+{
+    mmu_config cfg = pte_config();
     Rig rig(cfg);
     rig.map(1, kPage);
     rig.map(1, kPage + 0x1000);
@@ -196,10 +203,7 @@ TEST(Timing, PageTableCacheServesUpperLevels)
 // walk filled the cache hits that fill in its later probes.
 TEST(Timing, PageTableCacheProbesSeeFillsMadeDuringTheWalk)
 {
-    mmu_config cfg = small_config();
-    cfg.pwc.geom.design = PWC_PTE;
-    cfg.pwc.geom.unified = {8, 8};
-    cfg.pwc.latency[0] = 2;
+    mmu_config cfg = pte_config();
     cfg.walker.count = 2;
     Rig rig(cfg);
     rig.map(1, kPage);
@@ -219,10 +223,7 @@ TEST(Timing, PageTableCacheProbesSeeFillsMadeDuringTheWalk)
 // from the later ones.
 TEST(Timing, PageTableCacheFlushActsBetweenTheProbesOfAWalk)
 {
-    mmu_config cfg = small_config();
-    cfg.pwc.geom.design = PWC_PTE;
-    cfg.pwc.geom.unified = {8, 8};
-    cfg.pwc.latency[0] = 2;
+    mmu_config cfg = pte_config();
     Rig rig(cfg);
     rig.map(1, kPage);
     rig.map(1, kPage + 0x1000);
@@ -244,10 +245,7 @@ TEST(Timing, PageTableCacheFlushActsBetweenTheProbesOfAWalk)
 // never carry one over from the walk before it.
 TEST(Timing, PageTableCacheWalkFlagsOnlyItsOwnBusError)
 {
-    mmu_config cfg = small_config();
-    cfg.pwc.geom.design = PWC_PTE;
-    cfg.pwc.geom.unified = {8, 8};
-    cfg.pwc.latency[0] = 2;
+    mmu_config cfg = pte_config();
     cfg.mem.pa_bits = 40;  // below MAXPHYADDR (46): PTEs may point above memory
     Rig rig(cfg);
     const uint64_t bad = kPage + 0x400000;  // its PDE points outside memory
