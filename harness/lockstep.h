@@ -123,13 +123,18 @@ private:
     };
 
     // An asynchronous active-low reset needs a falling edge; two clock edges
-    // inside it, then release with the clock low. Cycle 0 follows.
+    // inside it, then release with the clock low. Cycle 0 follows. The
+    // configuration (and idle ports) are latched first (mmu_cosim_top).
     void reset()
     {
         top_->clk_i = 0;
+        top_->latch_i = 0;
         top_->rst_ni = 1;
         drive_config();
+        idle_ports();
         top_->eval();
+        latch();
+        top_->latch_i = 0;
         top_->rst_ni = 0;
         top_->eval();
         for (int i = 0; i < 2; i++) {
@@ -267,7 +272,7 @@ private:
         e.addr = c.root_pa;
     }
 
-    void cycle()
+    void idle_ports()
     {
         top_->req_valid_i = 0;
         top_->flush_valid_i = 0;
@@ -276,6 +281,20 @@ private:
         top_->mem_rsp_error_i = 0;
         top_->fault_retry_i = 0;
         top_->sd_valid_i = 0;
+    }
+
+    // The inputs set since the last latch reach mmu_top, without a clock edge.
+    void latch()
+    {
+        top_->latch_i = 0;
+        top_->eval();
+        top_->latch_i = 1;
+        top_->eval();
+    }
+
+    void cycle()
+    {
+        idle_ports();
 
         if (!pending_) {
             if (model_.ops.empty())
@@ -327,10 +346,14 @@ private:
                 lane.pop_front();
             }
         }
+        // one evaluation: the clock edge that ends cycle t-1 (there is none
+        // before cycle 0) and cycle t's inputs (mmu_cosim_top)
+        top_->latch_i = 1;
+        top_->clk_i = t_ > 0;
         top_->eval();
         // the fault handler answers in the cycle it is asked
         if (port_bits(top_->fault_valid_o, 0, walkers_) && answer_faults())
-            top_->eval();
+            latch();
         if (fst_ && t_ >= opt_.wave_from)
             fst_->dump(2 * t_);
 
@@ -355,11 +378,13 @@ private:
                 take_op();
         }
 
-        top_->clk_i = 1;
+        // both low again, so the next cycle's evaluation sees rising edges;
+        // nothing in the design is sensitive to a falling one
+        top_->clk_i = 0;
+        top_->latch_i = 0;
         top_->eval();
         if (fst_ && t_ >= opt_.wave_from)
             fst_->dump(2 * t_ + 1);
-        top_->clk_i = 0;
         t_++;
     }
 
